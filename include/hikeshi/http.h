@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The HTTP request and response types shared by the API router (src/api), the server
+ * (libmicrohttpd glue, src/server) and the CLI, which calls the router in-process when it
+ * works on a local data directory: one authorisation path for every front end.
+ */
+#ifndef HIKESHI_HTTP_H
+#define HIKESHI_HTTP_H
+
+#include <stddef.h>
+
+#include "hikeshi/core.h"
+#include "hikeshi/handling.h"
+#include "hikeshi/store.h"
+
+#define HK_HTTP_MAX_ARGS 32
+
+struct hk_http_arg {
+    const char *key;
+    const char *value;
+};
+
+/* All pointers are borrowed for the duration of hk_api_handle. */
+struct hk_http_req {
+    const char *method;        /* "GET", "POST", ... */
+    const char *path;          /* "/api/v1/incidents/7", without the query string */
+    struct hk_http_arg args[HK_HTTP_MAX_ARGS]; /* decoded query parameters */
+    size_t nargs;
+    const char *authorization; /* the Authorization header, or NULL */
+    const char *body;
+    size_t body_len;
+    /* Non-NULL for in-process calls (CLI on a local data directory): act as this
+     * principal without a token. The server never sets it. */
+    const struct hk_principal *local;
+};
+
+struct hk_http_resp {
+    int status;
+    const char *content_type; /* static string */
+    struct hk_buf body;       /* caller releases */
+};
+
+/*
+ * Routes and answers one request against store st (one connection, owned by the calling
+ * thread). Always fills resp (errors as {"error":{"code","message"}} with the right
+ * status); never fails. Thread-safe given distinct st.
+ */
+void hk_api_handle(const struct hk_config *cfg, struct hk_store *st, const struct hk_http_req *req,
+                   struct hk_http_resp *resp);
+
+/*
+ * Parses an application/x-www-form-urlencoded query string (without '?') into req->args,
+ * decoding %XX and '+'. Decoded text is written to scratch (which must outlive req).
+ * HK_ETOOBIG if more than HK_HTTP_MAX_ARGS parameters or scratch is too small;
+ * HK_EPARSE on a bad escape.
+ */
+hk_err hk_http_query_parse(const char *qs, size_t len, struct hk_http_req *req, char *scratch,
+                           size_t scratch_len);
+
+/* The OpenAPI 3.0 document generated from the route table (caller owns it). */
+json_t *hk_api_openapi(void);
+
+/* One line per route, "METHOD PATH  summary", for the CLI's help. */
+void hk_api_routes_text(struct hk_buf *out);
+
+/* Server-side counters for /metrics (process-wide, atomic). */
+void hk_api_metrics_text(struct hk_buf *out);
+
+#endif

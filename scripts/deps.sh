@@ -1,0 +1,23 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Installs the Debian packages hikeshi needs, only those missing. Called by
+# `make run`, `make test` and `.ci/run`, so a fresh Debian 12 machine needs nothing else.
+set -e
+PKGS="${*:-build}"
+need=""
+add() { for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need="$need $p"; done; }
+add cmake ninja-build pkg-config gcc make libmicrohttpd-dev libjansson-dev libsqlite3-dev \
+    libsodium-dev libcurl4-openssl-dev
+case "$PKGS" in
+*test*) add libcmocka-dev sqlite3 clang-14 libclang-rt-14-dev curl ;;
+esac
+case "$PKGS" in
+*bench*) add wrk sqlite3 curl ;;
+esac
+[ -z "$need" ] && exit 0
+echo "deps: installing$need" >&2
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null || true
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null

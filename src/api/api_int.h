@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private declarations of the API module: the per-call state handed to each route
+ * handler, and the handler prototypes generated from routes.def.
+ */
+#ifndef HIKESHI_API_INT_H
+#define HIKESHI_API_INT_H
+
+#include "hikeshi/http.h"
+
+enum hk_scope { S_PUBLIC, S_ANY, S_READ, S_STAFF, S_ADMIN };
+enum hk_body { B_NONE, B_JSON, B_RAW };
+
+struct call {
+    struct hk_ctx *ctx;
+    const struct hk_http_req *req;
+    int64_t id;         /* {id} */
+    char action[32];    /* {action} */
+    json_t *body;       /* parsed JSON body (an object) for B_JSON routes */
+    json_t *params;     /* query parameters as an object of strings */
+    json_t *out;        /* the answer (owned by the call) */
+    int status;         /* 200 unless a handler says otherwise */
+    const char *raw_ct; /* set with raw_out for non-JSON answers */
+    struct hk_buf *raw_out;
+};
+
+#define ROUTE(m, p, h, s, b, q, d) hk_err api_##h(struct call *c);
+#include "api/routes.def"
+#undef ROUTE
+
+/* Reads a required string member of the body. */
+hk_err api_need_str(struct call *c, const char *key, const char **out);
+
+#endif

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command table. Most commands are one API call: a method, a path with the
+ * positional arguments, and options mapped onto body or query members, run by
+ * cli_run_generic. Commands with more to do name a function (cmd_*.c).
+ * A field map entry whose option is "@N" takes the N-th positional argument instead.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct fieldmap list_q[] = {
+    {"state", "state", 0},       {"severity", "severity", 0},   {"team", "team", 0},
+    {"class", "class", 0},       {"tlp", "tlp", 0},             {"q", "q", 0},
+    {"observable", "observable", 0}, {"since", "updated_since", 0}, {"from", "from", 0},
+    {"to", "to", 0},             {"cursor", "cursor", 0},       {"limit", "limit", 0},
+    {"order", "order", 0},       {"incident", "incident", 0},   {NULL, NULL, 0},
+};
+
+static const struct fieldmap incident_fields[] = {
+    {"title", "title", 0},          {"description", "description", 0},
+    {"severity", "severity", 0},    {"tlp", "tlp", 0},
+    {"pap", "pap", 0},              {"class", "rsit_class", 0},
+    {"type", "rsit_type", 0},       {"malware-class", "malware_class", 0},
+    {"route", "infection_route", 0}, {"team", "team", 0},
+    {"assignee", "assignee", 0},    {NULL, NULL, 0},
+};
+
+static const struct fieldmap triage_fields[] = {
+    {"incident", "incident_id", 1}, {"title", "title", 0},
+    {"description", "description", 0}, {"severity", "severity", 0},
+    {"tlp", "tlp", 0},              {"pap", "pap", 0},
+    {"class", "rsit_class", 0},     {"type", "rsit_type", 0},
+    {"malware-class", "malware_class", 0}, {"route", "infection_route", 0},
+    {"team", "team", 0},            {"assignee", "assignee", 0},
+    {NULL, NULL, 0},
+};
+
+static const struct fieldmap transition_fields[] = {{"resolution", "resolution", 0},
+                                                    {NULL, NULL, 0}};
+static const struct fieldmap link_fields[] = {{"incident", "incident_id", 1}, {NULL, NULL, 0}};
+static const struct fieldmap merge_fields[] = {{"@1", "source", 1}, {NULL, NULL, 0}};
+static const struct fieldmap split_fields[] = {{"@1", "report_id", 1}, {NULL, NULL, 0}};
+static const struct fieldmap member_fields[] = {{"@1", "user", 0}, {NULL, NULL, 0}};
+static const struct fieldmap state_fields[] = {{"@1", "state", 0}, {NULL, NULL, 0}};
+static const struct fieldmap inv_fields[] = {{"party", "party", 0},
+                                             {"subject", "subject", 0},
+                                             {"message", "message", 0},
+                                             {"due", "due_at", 0},
+                                             {NULL, NULL, 0}};
+static const struct fieldmap msg_fields[] = {
+    {"body", "body", 0}, {"direction", "direction", 0}, {NULL, NULL, 0}};
+static const struct fieldmap cm_fields[] = {
+    {"kind", "kind", 0}, {"description", "description", 0}, {NULL, NULL, 0}};
+static const struct fieldmap task_fields[] = {
+    {"title", "title", 0}, {"assignee", "assignee", 0}, {"due", "due_at", 0}, {NULL, NULL, 0}};
+static const struct fieldmap task_update_fields[] = {
+    {"title", "title", 0}, {"assignee", "assignee", 0}, {"due", "due_at", 0},
+    {"done", "done", 2},   {NULL, NULL, 0}};
+static const struct fieldmap token_fields[] = {
+    {"user", "user", 0}, {"name", "name", 0}, {"ttl", "ttl", 1}, {NULL, NULL, 0}};
+static const struct fieldmap report_state_fields[] = {{"@1", "state", 0}, {NULL, NULL, 0}};
+static const struct fieldmap empty[] = {{NULL, NULL, 0}};
+
+#define TRANSITION(verb, what)                                                                 \
+    {"incident", verb, "POST", "/api/v1/incidents/%s/" verb, 1, "ID [--resolution TEXT]",      \
+     what, transition_fields, NULL, NULL, NULL}
+
+const struct cmd hk_cli_cmds[] = {
+    {"init", NULL, NULL, NULL, 0, "[--data DIR]",
+     "create and initialise a data directory; prints the admin token once", NULL, NULL,
+     cmd_init,
+     "    Creates DIR (default ./hikeshi-data) with its SQLite database, runs the migrations\n"
+     "    and, on first use, creates the user 'admin' and prints its API token. The token is\n"
+     "    stored only as a SHA-256 digest and cannot be shown again.\n"},
+    {"serve", NULL, NULL, NULL, 0, "[--listen ADDR:PORT] [--threads N] [--data DIR]",
+     "serve the HTTP API (default 127.0.0.1:8080)", NULL, NULL, cmd_serve,
+     "    Initialises the data directory if needed (printing the admin token once) and\n"
+     "    answers the JSON API under /api/v1/, /healthz and /metrics until SIGINT/SIGTERM.\n"
+     "    Binds to 127.0.0.1 unless --listen says otherwise. Options: --listen ADDR:PORT,\n"
+     "    --threads N (default 2), --max-body BYTES (default 1048576),\n"
+     "    --correlation-window DAYS (default 30).\n"},
+    {"report", "add", "POST", "/api/v1/reports", 0,
+     "[--content TEXT | --file PATH | < stdin] [--subject S] [--reporter R] [--tlp TLP]",
+     "submit a report (observables extracted, correlated, duplicates folded)", NULL, NULL,
+     cmd_report_add,
+     "    Reads the report text from --content, --file or standard input. Options:\n"
+     "    --subject, --reporter, --tlp (CLEAR, GREEN, AMBER, AMBER+STRICT, RED), --source,\n"
+     "    --class and --type (RSIT), --received-at (ISO 8601).\n"},
+    {"report", "list", "GET", "/api/v1/reports", 0, "[--state S] [--q TEXT] [--observable V] ...",
+     "list reports", NULL, list_q, NULL, NULL},
+    {"report", "show", "GET", "/api/v1/reports/%s", 1, "ID", "show one report", NULL, NULL, NULL,
+     NULL},
+    {"report", "import", NULL, NULL, 1, "FILE|- [--batch N]",
+     "bulk-import reports from JSON lines (one object per line)", NULL, NULL, cmd_report_import,
+     "    Each line is a report object as for 'report add' ({\"content\": ...}). Locally the\n"
+     "    import runs in transactions of --batch lines (default 10000); against a server it\n"
+     "    is sent in chunks under the body limit. Malformed lines are skipped and counted.\n"},
+    {"report", "triage", "POST", "/api/v1/reports/%s/triage", 1,
+     "ID [--incident N | --title T --severity S ...]",
+     "classify a report and attach it to an incident (or open a new one)", triage_fields, NULL,
+     NULL, NULL},
+    {"report", "reject", "POST", "/api/v1/reports/%s/reject", 1, "ID", "reject a report", NULL,
+     NULL, NULL, NULL},
+    {"report", "state", "POST", "/api/v1/reports/%s/state", 2, "ID STATE",
+     "set a report's state (open, resolved, rejected)", report_state_fields, NULL, NULL, NULL},
+    {"report", "link", "POST", "/api/v1/reports/%s/link", 1, "ID --incident N",
+     "link a report to an incident", link_fields, NULL, NULL, NULL},
+    {"report", "unlink", "POST", "/api/v1/reports/%s/unlink", 1, "ID",
+     "unlink a report from its incident", empty, NULL, NULL, NULL},
+    {"incident", "list", "GET", "/api/v1/incidents", 0,
+     "[--state S] [--severity S] [--team T] [--class C] [--tlp T] [--q TEXT] [--observable V]",
+     "list incidents (newest first; --cursor for the next page)", NULL, list_q, NULL, NULL},
+    {"incident", "show", "GET", "/api/v1/incidents/%s", 1, "ID",
+     "show an incident with its reports, observables, investigations, tasks", NULL, NULL, NULL,
+     NULL},
+    {"incident", "create", "POST", "/api/v1/incidents", 0, "--title T [--severity S] ...",
+     "open an incident", incident_fields, NULL, NULL, NULL},
+    {"incident", "update", "PATCH", "/api/v1/incidents/%s", 1, "ID [--title T] [--severity S] ...",
+     "edit an incident", incident_fields, NULL, NULL, NULL},
+    TRANSITION("triage", "move an incident to triage"),
+    TRANSITION("analyse", "move an incident to analysis"),
+    TRANSITION("mitigate", "move an incident to mitigation"),
+    TRANSITION("resolve", "resolve an incident"),
+    TRANSITION("abandon", "abandon an incident"),
+    TRANSITION("reopen", "reopen a resolved or abandoned incident"),
+    {"incident", "merge", "POST", "/api/v1/incidents/%s/merge", 2, "INTO FROM",
+     "merge incident FROM into incident INTO", merge_fields, NULL, NULL, NULL},
+    {"incident", "split", "POST", "/api/v1/incidents/%s/split", 2, "ID REPORT",
+     "split a report out of an incident into a new one", split_fields, NULL, NULL, NULL},
+    {"incident", "member", "POST", "/api/v1/incidents/%s/members", 2, "ID USER",
+     "put a user on an incident (TLP:RED visibility)", member_fields, NULL, NULL, NULL},
+    {"incident", "overdue", "GET", "/api/v1/incidents/overdue", 0, "",
+     "incidents past their first-response target (SLA)", NULL, NULL, NULL, NULL},
+    {"incident", "audit", "GET", "/api/v1/incidents/%s/audit", 1, "ID",
+     "the audit history of an incident", NULL, NULL, NULL, NULL},
+    {"investigation", "add", "POST", "/api/v1/incidents/%s/investigations", 1,
+     "INCIDENT --party P [--subject S] [--message M] [--due TIME]",
+     "open an investigation (a cooperation request to one party)", inv_fields, NULL, NULL, NULL},
+    {"investigation", "show", "GET", "/api/v1/investigations/%s", 1, "ID",
+     "show an investigation with its messages", NULL, NULL, NULL, NULL},
+    {"investigation", "message", "POST", "/api/v1/investigations/%s/messages", 1,
+     "ID --body TEXT [--direction in|out]", "record a message sent or received", msg_fields,
+     NULL, NULL, NULL},
+    {"investigation", "state", "POST", "/api/v1/investigations/%s/state", 2, "ID STATE",
+     "set state (open, waiting, answered, resolved)", state_fields, NULL, NULL, NULL},
+    {"countermeasure", "add", "POST", "/api/v1/incidents/%s/countermeasures", 1,
+     "INCIDENT [--kind K] [--description D]", "add a countermeasure", cm_fields, NULL, NULL,
+     NULL},
+    {"countermeasure", "state", "POST", "/api/v1/countermeasures/%s/state", 2, "ID STATE",
+     "set state (pending, active, pending-removal, removed)", state_fields, NULL, NULL, NULL},
+    {"task", "add", "POST", "/api/v1/incidents/%s/tasks", 1,
+     "INCIDENT --title T [--assignee U] [--due TIME]", "add a task", task_fields, NULL, NULL,
+     NULL},
+    {"task", "update", "PATCH", "/api/v1/tasks/%s", 1, "ID [--title T] [--assignee U] [--done]",
+     "edit a task or mark it done", task_update_fields, NULL, NULL, NULL},
+    {"observable", NULL, "GET", "/api/v1/observables", 1, "VALUE",
+     "which incidents and reports carry an observable (IP, domain, hash, ...)", NULL, NULL,
+     cmd_observable, NULL},
+    {"user", "add", NULL, NULL, 1, "NAME --role ROLE [--team T] [--password-stdin]",
+     "create a user (roles: admin, handler, reporter, sensor, peer)", NULL, NULL, cmd_user_add,
+     "    With --password-stdin the password (8 characters or more) is read from the first\n"
+     "    line of standard input and stored as an Argon2id hash.\n"},
+    {"user", "list", "GET", "/api/v1/users", 0, "", "list users", NULL, NULL, NULL, NULL},
+    {"token", "create", "POST", "/api/v1/tokens", 0, "[--user U] [--name N] [--ttl SECONDS]",
+     "create an API token (shown once)", token_fields, NULL, NULL, NULL},
+    {"token", "list", "GET", "/api/v1/tokens", 0, "", "list API tokens", NULL, NULL, NULL, NULL},
+    {"token", "revoke", "DELETE", "/api/v1/tokens/%s", 1, "ID", "revoke an API token", NULL, NULL,
+     NULL, NULL},
+    {"audit", "verify", NULL, NULL, 0, "", "verify the audit log's hash chain", NULL, NULL,
+     cmd_audit_verify,
+     "    Recomputes every entry's hash and the chain between entries. Exits 0 when intact,\n"
+     "    6 when any entry was edited, inserted or deleted (the first such entry is named).\n"},
+    {"db", "migrate", NULL, NULL, 0, "", "apply pending schema migrations", NULL, NULL,
+     cmd_db_migrate, NULL},
+    {"db", "check", NULL, NULL, 0, "", "run the database integrity check", NULL, NULL,
+     cmd_db_check, NULL},
+    {"routes", NULL, NULL, NULL, 0, "", "list the HTTP API's routes", NULL, NULL, cmd_routes,
+     NULL},
+    {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+static bool is_id(const char *s)
+{
+    if (!s || !*s || strlen(s) > 18)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+static bool mapped(const struct fieldmap *m, const char *opt)
+{
+    for (; m && m->opt; m++)
+        if (!strcmp(m->opt, opt))
+            return true;
+    return false;
+}
+
+static int fill(const struct fieldmap *m, const struct args *a, json_t *o)
+{
+    for (; m && m->opt; m++) {
+        const char *v;
+        if (m->opt[0] == '@') {
+            int k = m->opt[1] - '0';
+            v = k < a->npos ? a->pos[k] : NULL;
+        } else {
+            if (!arg_has(a, m->opt))
+                continue;
+            v = arg_get(a, m->opt);
+        }
+        if (m->type == 2) {
+            json_object_set_new(o, m->field, json_boolean(!v || strcmp(v, "false")));
+            continue;
+        }
+        if (!v)
+            return cli_fail(HK_EINVAL, "option '--%s' needs a value", m->opt);
+        if (m->type == 1) {
+            int64_t n;
+            if (hk_parse_i64(v, &n))
+                return cli_fail(HK_EINVAL, "'%s' must be an integer", v);
+            json_object_set_new(o, m->field, json_integer(n));
+        } else {
+            json_object_set_new(o, m->field, json_string(v));
+        }
+    }
+    return 0;
+}
+
+int cli_run_generic(struct cli *c, const struct cmd *cmd, struct args *a)
+{
+    char path[256];
+    json_t *body = NULL, *query = json_object(), *out = NULL;
+    int rc = 0;
+
+    if (a->npos < cmd->npos)
+        return cli_fail(HK_EINVAL, "usage: hikeshi %s %s %s", cmd->group, cmd->verb ? cmd->verb : "",
+                        cmd->usage);
+    if (cmd->npos && !is_id(a->pos[0]))
+        return cli_fail(HK_EINVAL, "'%s' is not an ID (a positive number)", a->pos[0]);
+    for (int i = 0; i < a->nkv; i++)
+        if (!mapped(cmd->body, a->kv[i].k) && !mapped(cmd->query, a->kv[i].k))
+            return cli_fail(HK_EINVAL, "unknown option '--%s'; see 'hikeshi %s %s --help'",
+                            a->kv[i].k, cmd->group, cmd->verb ? cmd->verb : "");
+    {
+        /* The table's paths have at most one "%s": the first positional argument. */
+        const char *pct = strstr(cmd->path, "%s");
+        if (pct)
+            (void)snprintf(path, sizeof(path), "%.*s%s%s", (int)(pct - cmd->path), cmd->path,
+                           a->pos[0], pct + 2);
+        else
+            (void)snprintf(path, sizeof(path), "%s", cmd->path);
+    }
+    if (cmd->body || strcmp(cmd->method, "GET")) {
+        body = json_object();
+        rc = fill(cmd->body, a, body);
+    }
+    if (!rc)
+        rc = fill(cmd->query, a, query);
+    if (!rc && strcmp(cmd->method, "GET") && !strcmp(cmd->method, "DELETE")) {
+        json_decref(body);
+        body = NULL;
+    }
+    if (!rc)
+        rc = cli_call(c, cmd->method, path, query, body, &out);
+    if (!rc)
+        cli_print(c, out);
+    json_decref(body);
+    json_decref(query);
+    json_decref(out);
+    return rc;
+}

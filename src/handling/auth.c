@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Users, roles and API tokens. Passwords are hashed with Argon2id (libsodium
+ * crypto_pwhash_str, interactive limits); tokens are 256-bit random secrets shown once
+ * and stored only as their SHA-256 digest, so checking one on every request is a single
+ * indexed lookup and a stolen database yields no usable token.
+ */
+#include <sodium.h>
+#include <string.h>
+
+#include "handling/handling_int.h"
+
+static const char *const role_names[] = {"admin", "handler", "reporter", "sensor", "peer"};
+
+const char *hk_role_name(enum hk_role r)
+{
+    return (unsigned)r < 5 ? role_names[r] : "?";
+}
+
+hk_err hk_role_parse(const char *s, enum hk_role *out)
+{
+    for (int i = 0; s && i < 5; i++) {
+        if (!strcmp(role_names[i], s)) {
+            *out = (enum hk_role)i;
+            return HK_OK;
+        }
+    }
+    return HK_EINVAL;
+}
+
+static hk_err valid_name(struct hk_ctx *ctx, const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+
+    if (n < 1 || n > 63)
+        return hk_errf(ctx->em, HK_EINVAL, "user name must be 1 to 63 characters");
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-' || c == '@'))
+            return hk_errf(ctx->em, HK_EINVAL, "user name '%s' has a character other than "
+                                               "letters, digits, '.', '_', '-', '@'",
+                           name);
+    }
+    return HK_OK;
+}
+
+hk_err hk_user_add(struct hk_ctx *ctx, const char *name, const char *role, const char *team,
+                   const char *password, json_t **out)
+{
+    char hash[crypto_pwhash_STRBYTES];
+    enum hk_role r;
+    int64_t id = 0;
+    json_t *after = NULL;
+    hk_err err;
+
+    if (ctx->who.role != HK_ROLE_ADMIN)
+        return hk_errf(ctx->em, HK_EPERM, "only admins can add users");
+    if ((err = valid_name(ctx, name)))
+        return err;
+    if (hk_role_parse(role, &r))
+        return hk_errf(ctx->em, HK_EINVAL,
+                       "unknown role '%s' (admin, handler, reporter, sensor, peer)",
+                       role ? role : "");
+    if (team && strlen(team) > 63)
+        return hk_errf(ctx->em, HK_EINVAL, "team name longer than 63 characters");
+    if (password && (strlen(password) < 8 || strlen(password) > 1024))
+        return hk_errf(ctx->em, HK_EINVAL, "password must be 8 to 1024 characters");
+    if (password && crypto_pwhash_str(hash, password, strlen(password),
+                                      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                      crypto_pwhash_MEMLIMIT_INTERACTIVE))
+        return HK_ENOMEM;
+    err = hk_store_exec(ctx->st, HK_Q_USER_INSERT,
+                        HK_SQL_ARGS(hk_sql_text(name), hk_sql_text(role),
+                                    hk_sql_text(team ? team : ""), hk_sql_text(""),
+                                    hk_sql_text(password ? hash : NULL), hk_sql_int(ctx->now)),
+                        &id);
+    if (err == HK_ECONFLICT)
+        return hk_errf(ctx->em, err, "user '%s' already exists", name);
+    if (err)
+        return err;
+    err = hk_store_row(ctx->st, HK_Q_USER_BY_ID, HK_SQL_ARGS(hk_sql_int(id)), &after);
+    if (!err)
+        err = hk_audit(ctx, "user.create", "user", id, NULL, after);
+    if (!err && out)
+        *out = json_incref(after);
+    json_decref(after);
+    return err;
+}
+
+hk_err hk_user_list(struct hk_ctx *ctx, json_t **out)
+{
+    if (!hk_is_staff(ctx))
+        return hk_errf(ctx->em, HK_EPERM, "listing users needs the handler or admin role");
+    return hk_store_rows(ctx->st, HK_Q_USER_LIST, NULL, 0, out);
+}
+
+static void digest_of(const char *secret, uint8_t d[32])
+{
+    hk_sha256(secret, strlen(secret), d);
+}
+
+hk_err hk_token_create(struct hk_ctx *ctx, const char *user_name, const char *name,
+                       int64_t ttl_seconds, char secret_out[80], json_t **out)
+{
+    uint8_t raw[32], d[32];
+    json_t *u = NULL, *after = NULL;
+    int64_t uid, id = 0;
+    hk_err err;
+
+    if (!user_name)
+        user_name = ctx->who.name;
+    err = hk_store_row(ctx->st, HK_Q_USER_BY_NAME, HK_SQL_ARGS(hk_sql_text(user_name)), &u);
+    if (err == HK_ENOTFOUND)
+        return hk_errf(ctx->em, HK_EINVAL, "unknown user '%s'", user_name);
+    if (err)
+        return err;
+    uid = json_integer_value(json_object_get(u, "id"));
+    json_decref(u);
+    if (ctx->who.role != HK_ROLE_ADMIN && uid != ctx->who.user_id)
+        return hk_errf(ctx->em, HK_EPERM, "only admins can create tokens for other users");
+    if (ttl_seconds < 0)
+        return hk_errf(ctx->em, HK_EINVAL, "token lifetime must not be negative");
+    hk_random(raw, sizeof(raw));
+    memcpy(secret_out, "hk_", 3);
+    sodium_bin2base64(secret_out + 3, 77, raw, sizeof(raw),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    digest_of(secret_out, d);
+    err = hk_store_exec(ctx->st, HK_Q_TOKEN_INSERT,
+                        HK_SQL_ARGS(hk_sql_int(uid), hk_sql_blob(d, 32),
+                                    hk_sql_text(name ? name : ""), hk_sql_int(ctx->now),
+                                    hk_sql_int0(ttl_seconds ? ctx->now + ttl_seconds : 0)),
+                        &id);
+    if (err)
+        return err;
+    after = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)id, "user_id", (json_int_t)uid,
+                      "user", user_name, "name", name ? name : "");
+    err = hk_audit(ctx, "token.create", "token", id, NULL, after);
+    if (!err && out) {
+        json_object_set_new(after, "token", json_string(secret_out));
+        *out = json_incref(after);
+    }
+    json_decref(after);
+    return err;
+}
+
+hk_err hk_token_list(struct hk_ctx *ctx, json_t **out)
+{
+    struct hk_sqlval a = ctx->who.role == HK_ROLE_ADMIN ? hk_sql_int0(0)
+                                                        : hk_sql_int(ctx->who.user_id);
+
+    return hk_store_rows(ctx->st, HK_Q_TOKEN_LIST, &a, 1, out);
+}
+
+hk_err hk_token_revoke(struct hk_ctx *ctx, int64_t id)
+{
+    struct hk_sqlval a[2] = {hk_sql_int(id), ctx->who.role == HK_ROLE_ADMIN
+                                                 ? hk_sql_int0(0)
+                                                 : hk_sql_int(ctx->who.user_id)};
+    hk_err err = hk_store_exec(ctx->st, HK_Q_TOKEN_REVOKE, a, 2, NULL);
+
+    if (err)
+        return err;
+    if (!hk_store_changes(ctx->st))
+        return hk_errf(ctx->em, HK_ENOTFOUND, "token %lld not found", (long long)id);
+    return hk_audit(ctx, "token.revoke", "token", id, NULL, NULL);
+}
+
+static void fill(json_t *u, struct hk_principal *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->user_id = json_integer_value(json_object_get(u, "id"));
+    (void)hk_role_parse(hk_jstr(u, "role"), &p->role);
+    (void)snprintf(p->name, sizeof(p->name), "%s", hk_jstr(u, "name"));
+    (void)snprintf(p->team, sizeof(p->team), "%s", hk_jstr(u, "team"));
+}
+
+hk_err hk_auth_token(struct hk_store *st, const char *secret, int64_t now,
+                     struct hk_principal *out)
+{
+    uint8_t d[32];
+    json_t *u = NULL;
+    hk_err err;
+
+    if (!secret || strncmp(secret, "hk_", 3) || strlen(secret) > 128)
+        return HK_EAUTH;
+    digest_of(secret, d);
+    err = hk_store_row(st, HK_Q_TOKEN_LOOKUP, HK_SQL_ARGS(hk_sql_blob(d, 32), hk_sql_int(now)),
+                       &u);
+    if (err)
+        return err == HK_ENOTFOUND ? HK_EAUTH : err;
+    fill(u, out);
+    json_decref(u);
+    return HK_OK;
+}
+
+hk_err hk_auth_password(struct hk_store *st, const char *user, const char *password,
+                        struct hk_principal *out)
+{
+    json_t *u = NULL;
+    const char *h;
+    hk_err err = hk_store_row(st, HK_Q_USER_BY_NAME, HK_SQL_ARGS(hk_sql_text(user)), &u);
+
+    if (err)
+        return err == HK_ENOTFOUND ? HK_EAUTH : err;
+    h = json_string_value(json_object_get(u, "password_hash"));
+    if (!h || json_integer_value(json_object_get(u, "disabled")) ||
+        crypto_pwhash_str_verify(h, password, strlen(password)))
+        err = HK_EAUTH;
+    else
+        fill(u, out);
+    json_decref(u);
+    return err;
+}
+
+hk_err hk_bootstrap(struct hk_store *st, char secret_out[80], bool *created)
+{
+    struct hk_principal root = {0, HK_ROLE_ADMIN, "local:init", ""};
+    struct hk_config cfg;
+    struct hk_errmsg em = {{0}};
+    struct hk_ctx ctx;
+    int64_t n = 0;
+    hk_err err;
+
+    *created = false;
+    hk_config_defaults(&cfg);
+    hk_ctx_init(&ctx, st, &root, &cfg, &em);
+    err = hk_ctx_begin(&ctx, true);
+    if (!err)
+        err = hk_store_scalar(st, HK_Q_USER_COUNT, NULL, 0, &n);
+    if (!err && n == 0) {
+        err = hk_user_add(&ctx, "admin", "admin", "", NULL, NULL);
+        if (!err)
+            err = hk_token_create(&ctx, "admin", "initial admin token", 0, secret_out, NULL);
+        *created = !err;
+    }
+    if (!err)
+        err = hk_ctx_commit(&ctx);
+    else
+        hk_ctx_rollback(&ctx);
+    hk_ctx_release(&ctx);
+    if (err && em.text[0])
+        hk_log(HK_LOG_ERROR, "bootstrap: %s", em.text);
+    return err;
+}

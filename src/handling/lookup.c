@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Observable lookup: given one value in any form a person might paste (defanged, mixed
+ * case), which incidents and reports carry it. Every row is filtered by visibility.
+ */
+#include <string.h>
+
+#include "handling/handling_int.h"
+
+static json_t *visible(struct hk_ctx *ctx, json_t *rows, bool incidents)
+{
+    json_t *out = json_array(), *r;
+    size_t i;
+
+    json_array_foreach(rows, i, r)
+    {
+        if (incidents ? hk_can_read_incident(ctx, r) : hk_can_read_report(ctx, r))
+            json_array_append(out, r);
+    }
+    return out;
+}
+
+hk_err hk_observable_lookup(struct hk_ctx *ctx, const char *value, json_t **out)
+{
+    enum hk_obs_type t;
+    char norm[HK_OBS_VALUE_MAX + 1];
+    int64_t id = 0;
+    json_t *incs = NULL, *reps = NULL;
+    hk_err err;
+
+    if (ctx->who.role == HK_ROLE_SENSOR)
+        return hk_errf(ctx->em, HK_EPERM, "sensors may only submit");
+    if (!value || hk_obs_classify(value, &t, norm, sizeof(norm)))
+        return hk_errf(ctx->em, HK_EINVAL, "'%s' is not an observable (IP, CIDR, domain, URL, "
+                                           "e-mail, hash, CVE or ASN)",
+                       value ? value : "");
+    err = hk_store_scalar(ctx->st, HK_Q_OBS_GET_ID,
+                          HK_SQL_ARGS(hk_sql_text(hk_obs_type_name(t)), hk_sql_text(norm)), &id);
+    if (err == HK_ENOTFOUND) {
+        *out = json_pack("{s:s, s:s, s:n, s:[], s:[]}", "type", hk_obs_type_name(t), "value",
+                         norm, "id", "incidents", "reports");
+        return HK_OK;
+    }
+    if (err)
+        return err;
+    if ((err = hk_store_rows(ctx->st, HK_Q_OBS_INCIDENTS, HK_SQL_ARGS(hk_sql_int(id)), &incs)) ||
+        (err = hk_store_rows(ctx->st, HK_Q_OBS_REPORTS, HK_SQL_ARGS(hk_sql_int(id)), &reps)))
+        goto out;
+    *out = json_pack("{s:s, s:s, s:I, s:o, s:o}", "type", hk_obs_type_name(t), "value", norm, "id",
+                     (json_int_t)id, "incidents", visible(ctx, incs, true), "reports",
+                     visible(ctx, reps, false));
+out:
+    json_decref(incs);
+    json_decref(reps);
+    return err;
+}

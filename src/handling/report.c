@@ -1,0 +1,654 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reports: what someone told us. Intake keeps the content verbatim, folds exact
+ * duplicates (same reporter, same content: one SHA-256 over both, a unique index), extracts
+ * observables and correlates: a report sharing an observable with an open incident seen
+ * within the correlation window is linked to it, and the link records why.
+ * This file is the bulk-import hot path: prepared statements only, no per-report JSON
+ * beyond the input, and the caller batches many reports per transaction.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "handling/handling_int.h"
+
+static const char *const sources[] = {"api",   "email",     "feed", "sensor", "simulator",
+                                      "cli",   "web",       "import", "phone", "other", NULL};
+
+struct report_in {
+    const char *content;
+    size_t content_len;
+    const char *source;
+    const char *reporter;
+    const char *subject;
+    char tlp[16];
+    const char *rsit_class;
+    const char *rsit_type;
+    int64_t received_at;
+};
+
+struct report_out {
+    int64_t id;
+    int64_t incident_id;
+    bool dup;
+};
+
+const char *hk_jstr(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+
+    return s ? s : "";
+}
+
+hk_err hk_require_staff(struct hk_ctx *ctx)
+{
+    if (hk_is_staff(ctx))
+        return HK_OK;
+    return hk_errf(ctx->em, HK_EPERM, "this action needs the handler or admin role");
+}
+
+static hk_err parse_in(struct hk_ctx *ctx, json_t *body, struct report_in *in)
+{
+    static const char *const allowed[] = {"content", "source",    "reporter",  "subject", "tlp",
+                                          "rsit_class", "rsit_type", "received_at", NULL};
+    const char *tlp = NULL;
+    json_t *c;
+    hk_err err;
+
+    memset(in, 0, sizeof(*in));
+    if ((err = hk_json_only(ctx, body, allowed)))
+        return err;
+    c = json_object_get(body, "content");
+    if (!json_is_string(c) || !json_string_length(c))
+        return hk_errf(ctx->em, HK_EINVAL, "'content' is required and must be a non-empty string");
+    if (json_string_length(c) > ctx->cfg->max_content)
+        return hk_errf(ctx->em, HK_ETOOBIG, "'content' is longer than %zu bytes",
+                       ctx->cfg->max_content);
+    in->content = json_string_value(c);
+    in->content_len = json_string_length(c);
+    if ((err = hk_json_str(ctx, body, "source", 32, &in->source)) ||
+        (err = hk_json_str(ctx, body, "reporter", 256, &in->reporter)) ||
+        (err = hk_json_str(ctx, body, "subject", 1000, &in->subject)) ||
+        (err = hk_json_str(ctx, body, "tlp", 32, &tlp)) ||
+        (err = hk_json_str(ctx, body, "rsit_class", 64, &in->rsit_class)) ||
+        (err = hk_json_str(ctx, body, "rsit_type", 64, &in->rsit_type)) ||
+        (err = hk_json_time(ctx, body, "received_at", &in->received_at)))
+        return err;
+    if (!in->source)
+        in->source = "api";
+    if (ctx->who.role == HK_ROLE_SENSOR)
+        in->source = "sensor";
+    {
+        int ok = 0;
+        for (int i = 0; sources[i] && !ok; i++)
+            ok = !strcmp(sources[i], in->source);
+        if (!ok)
+            return hk_errf(ctx->em, HK_EINVAL, "unknown source '%s'", in->source);
+    }
+    if (!in->reporter)
+        in->reporter = ctx->who.name;
+    memcpy(in->tlp, "AMBER", 6);
+    if (tlp && hk_tlp_parse(tlp, in->tlp))
+        return hk_errf(ctx->em, HK_EINVAL, "unknown TLP label '%s'", tlp);
+    if (in->rsit_class && hk_rsit_check(in->rsit_class, in->rsit_type))
+        return hk_errf(ctx->em, HK_EINVAL, "unknown RSIT class/type '%s/%s'", in->rsit_class,
+                       in->rsit_type ? in->rsit_type : "");
+    if (!in->rsit_class && in->rsit_type)
+        return hk_errf(ctx->em, HK_EINVAL, "'rsit_type' needs 'rsit_class'");
+    if (!in->received_at)
+        in->received_at = ctx->now;
+    return HK_OK;
+}
+
+/* Dedup key: the authenticated user when there is one, else the stated reporter. */
+static void content_hash(struct hk_ctx *ctx, const struct report_in *in, uint8_t out[32])
+{
+    struct hk_buf b = HK_BUF_INIT(HK_BUF_UNBOUNDED);
+
+    if (ctx->who.user_id)
+        (void)hk_buf_appendf(&b, "u:%lld", (long long)ctx->who.user_id);
+    else
+        (void)hk_buf_appendf(&b, "r:%s", in->reporter);
+    (void)hk_buf_append(&b, "", 1);
+    (void)hk_buf_append(&b, in->content, in->content_len);
+    hk_sha256(b.buf, b.len, out);
+    hk_buf_release(&b);
+}
+
+static hk_err obs_id(struct hk_ctx *ctx, const struct hk_observable *o, int64_t *id)
+{
+    const char *type = hk_obs_type_name(o->type);
+    hk_err err = hk_store_exec(ctx->st, HK_Q_OBS_INSERT,
+                               HK_SQL_ARGS(hk_sql_text(type), hk_sql_textn(o->value, o->len),
+                                           hk_sql_int(ctx->now)),
+                               id);
+
+    if (err || *id)
+        return err;
+    return hk_store_scalar(ctx->st, HK_Q_OBS_GET_ID,
+                           HK_SQL_ARGS(hk_sql_text(type), hk_sql_textn(o->value, o->len)), id);
+}
+
+struct cand {
+    int64_t incident;
+    int hits;
+    size_t first_obs; /* index of the first shared observable */
+};
+
+/* Picks the open incident sharing the most observables (ties: the most recent). */
+static hk_err correlate(struct hk_ctx *ctx, const int64_t *ids, size_t n, int64_t since,
+                        struct cand *best)
+{
+    struct cand c[32];
+    size_t nc = 0;
+
+    memset(best, 0, sizeof(*best));
+    for (size_t i = 0; i < n; i++) {
+        int64_t inc[16];
+        size_t k = 0;
+        hk_err err = hk_store_ids(ctx->st, HK_Q_OBS_CORRELATE,
+                                  HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(since)), inc, 16,
+                                  &k);
+        if (err)
+            return err;
+        for (size_t j = 0; j < k; j++) {
+            size_t x = 0;
+            while (x < nc && c[x].incident != inc[j])
+                x++;
+            if (x == nc) {
+                if (nc == 32)
+                    continue;
+                c[nc].incident = inc[j];
+                c[nc].hits = 0;
+                c[nc].first_obs = i;
+                nc++;
+            }
+            c[x].hits++;
+        }
+    }
+    for (size_t x = 0; x < nc; x++)
+        if (c[x].hits > best->hits || (c[x].hits == best->hits && c[x].incident > best->incident))
+            *best = c[x];
+    return HK_OK;
+}
+
+static json_t *correlation_reason(struct hk_ctx *ctx, const struct cand *best,
+                                  const int64_t *ids, size_t n)
+{
+    json_t *shared = json_array();
+
+    /* The shared observables are re-derived cheaply: those linked to the incident. */
+    for (size_t i = best->first_obs; i < n && i < ctx->obs.n; i++) {
+        int64_t inc[16];
+        size_t k = 0;
+        if (hk_store_ids(ctx->st, HK_Q_OBS_CORRELATE,
+                         HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(0)), inc, 16, &k))
+            break;
+        for (size_t j = 0; j < k; j++) {
+            if (inc[j] == best->incident) {
+                const struct hk_observable *o = &ctx->obs.items[i];
+                json_array_append_new(shared, json_pack("{s:s, s:s%}", "type",
+                                                        hk_obs_type_name(o->type), "value",
+                                                        o->value, o->len));
+                break;
+            }
+        }
+    }
+    return json_pack("{s:s, s:I, s:o, s:I}", "reason", "shared observables", "incident_id",
+                     (json_int_t)best->incident, "observables", shared, "window_s",
+                     (json_int_t)ctx->cfg->correlation_window);
+}
+
+static hk_err link_incident_obs(struct hk_ctx *ctx, int64_t incident, const int64_t *ids, size_t n,
+                                int64_t seen)
+{
+    for (size_t i = 0; i < n; i++) {
+        hk_err err = hk_store_exec(
+            ctx->st, HK_Q_OBS_LINK_INCIDENT,
+            HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(incident), hk_sql_int(seen)), NULL);
+        if (err)
+            return err;
+    }
+    return HK_OK;
+}
+
+static hk_err audit_new(struct hk_ctx *ctx, const struct report_in *in, const uint8_t hash[32],
+                        const struct report_out *out)
+{
+    char hex[65];
+    json_t *after;
+    hk_err err;
+
+    hk_hex(hash, 32, hex);
+    after = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)out->id,
+                      "source", in->source, "reporter", in->reporter, "subject",
+                      in->subject ? in->subject : "", "tlp", in->tlp, "content_sha256", hex,
+                      "observables", (json_int_t)ctx->obs.n);
+    if (out->incident_id)
+        json_object_set_new(after, "incident_id", json_integer(out->incident_id));
+    err = hk_audit(ctx, "report.create", "report", out->id, NULL, after);
+    json_decref(after);
+    return err;
+}
+
+static hk_err fold_duplicate(struct hk_ctx *ctx, const uint8_t hash[32], struct report_out *out)
+{
+    json_t *after;
+    hk_err err = hk_store_scalar(ctx->st, HK_Q_REPORT_BY_HASH,
+                                 HK_SQL_ARGS(hk_sql_blob(hash, 32)), &out->id);
+
+    if (err)
+        return err;
+    err = hk_store_exec(ctx->st, HK_Q_REPORT_DUP_BUMP, HK_SQL_ARGS(hk_sql_int(out->id)), NULL);
+    if (err)
+        return err;
+    out->dup = true;
+    after = json_pack("{s:s}", "folded", "exact duplicate (same reporter, same content)");
+    err = hk_audit(ctx, "report.duplicate", "report", out->id, NULL, after);
+    json_decref(after);
+    return err;
+}
+
+/* Stores one validated report: dedup, observables, correlation, audit. */
+static hk_err store_report(struct hk_ctx *ctx, const struct report_in *in, struct report_out *out)
+{
+    uint8_t hash[32];
+    int64_t ids[HK_OBS_DEFAULT_MAX];
+    struct cand best;
+    size_t n = 0;
+    hk_err err;
+
+    memset(out, 0, sizeof(*out));
+    content_hash(ctx, in, hash);
+    err = hk_store_exec(ctx->st, HK_Q_REPORT_INSERT,
+                        HK_SQL_ARGS(hk_sql_text(in->source), hk_sql_int0(ctx->who.user_id),
+                                    hk_sql_text(in->reporter),
+                                    hk_sql_text(in->subject ? in->subject : ""),
+                                    hk_sql_textn(in->content, in->content_len),
+                                    hk_sql_blob(hash, 32), hk_sql_text(in->tlp),
+                                    hk_sql_text(in->rsit_class ? in->rsit_class : ""),
+                                    hk_sql_text(in->rsit_type ? in->rsit_type : ""),
+                                    hk_sql_int(in->received_at)),
+                        &out->id);
+    if (err)
+        return err;
+    if (!out->id)
+        return fold_duplicate(ctx, hash, out);
+    if (in->subject && *in->subject) {
+        struct hk_buf b = HK_BUF_INIT(HK_BUF_UNBOUNDED);
+        (void)hk_buf_appends(&b, in->subject);
+        (void)hk_buf_appendc(&b, '\n');
+        (void)hk_buf_append(&b, in->content, in->content_len);
+        err = hk_obs_extract(b.buf, b.len, &ctx->obs);
+        hk_buf_release(&b);
+    } else {
+        err = hk_obs_extract(in->content, in->content_len, &ctx->obs);
+    }
+    if (err)
+        return err;
+    for (size_t i = 0; i < ctx->obs.n; i++) {
+        err = obs_id(ctx, &ctx->obs.items[i], &ids[n]);
+        if (!err)
+            err = hk_store_exec(ctx->st, HK_Q_OBS_LINK_REPORT,
+                                HK_SQL_ARGS(hk_sql_int(ids[n]), hk_sql_int(out->id)), NULL);
+        if (err)
+            return err;
+        n++;
+    }
+    err = correlate(ctx, ids, n, in->received_at - ctx->cfg->correlation_window, &best);
+    if (!err && best.incident) {
+        json_t *why = correlation_reason(ctx, &best, ids, n);
+        char *txt = json_dumps(why, JSON_COMPACT);
+        err = hk_store_exec(ctx->st, HK_Q_REPORT_SET_INCIDENT,
+                            HK_SQL_ARGS(hk_sql_int(out->id), hk_sql_int(best.incident),
+                                        hk_sql_text(txt), hk_sql_int(ctx->now)),
+                            NULL);
+        free(txt);
+        json_decref(why);
+        if (!err)
+            err = link_incident_obs(ctx, best.incident, ids, n, in->received_at);
+        if (!err)
+            err = hk_incident_touch(ctx, best.incident, false);
+        out->incident_id = best.incident;
+    }
+    if (!err)
+        err = audit_new(ctx, in, hash, out);
+    return err;
+}
+
+hk_err hk_report_load(struct hk_ctx *ctx, int64_t id, json_t **out)
+{
+    json_t *r = NULL;
+    hk_err err = hk_store_row(ctx->st, HK_Q_REPORT_GET, HK_SQL_ARGS(hk_sql_int(id)), &r);
+
+    if (err == HK_ENOTFOUND || (!err && !hk_can_read_report(ctx, r))) {
+        json_decref(r);
+        return hk_errf(ctx->em, HK_ENOTFOUND, "report %lld not found", (long long)id);
+    }
+    if (err)
+        return err;
+    *out = r;
+    return HK_OK;
+}
+
+hk_err hk_report_get(struct hk_ctx *ctx, int64_t id, json_t **out)
+{
+    json_t *r = NULL, *obs = NULL;
+    hk_err err = hk_report_load(ctx, id, &r);
+
+    if (err)
+        return err;
+    err = hk_store_rows(ctx->st, HK_Q_OBS_OF_REPORT, HK_SQL_ARGS(hk_sql_int(id)), &obs);
+    if (err) {
+        json_decref(r);
+        return err;
+    }
+    json_object_set_new(r, "observables", obs);
+    json_object_set_new(r, "next_states", hk_lifecycle_next(HK_OBJ_REPORT, hk_jstr(r, "state")));
+    *out = r;
+    return HK_OK;
+}
+
+hk_err hk_report_submit(struct hk_ctx *ctx, json_t *body, json_t **out, bool *is_dup)
+{
+    struct report_in in;
+    struct report_out ro;
+    hk_err err;
+
+    err = parse_in(ctx, body, &in);
+    if (err)
+        return err;
+    err = store_report(ctx, &in, &ro);
+    if (err)
+        return err;
+    if (is_dup)
+        *is_dup = ro.dup;
+    return out ? hk_report_get(ctx, ro.id, out) : HK_OK;
+}
+
+hk_err hk_report_set_state(struct hk_ctx *ctx, int64_t id, const char *state, json_t **out)
+{
+    json_t *r = NULL;
+    const char *from;
+    hk_err err;
+
+    if ((err = hk_require_staff(ctx)) || (err = hk_report_load(ctx, id, &r)))
+        return err;
+    from = hk_jstr(r, "state");
+    err = hk_lifecycle_check(HK_OBJ_REPORT, from, state);
+    if (err == HK_EINVAL)
+        err = hk_errf(ctx->em, err, "unknown report state '%s'", state);
+    else if (err)
+        err = hk_errf(ctx->em, err, "report %lld cannot go from '%s' to '%s'", (long long)id,
+                      from, state);
+    if (!err)
+        err = hk_store_exec(ctx->st, HK_Q_REPORT_SET_STATE,
+                            HK_SQL_ARGS(hk_sql_int(id), hk_sql_text(state), hk_sql_int(ctx->now),
+                                        hk_sql_text(from)),
+                            NULL);
+    if (!err) {
+        json_t *b = json_pack("{s:s}", "state", from), *a = json_pack("{s:s}", "state", state);
+        err = hk_audit(ctx, "report.state", "report", id, b, a);
+        json_decref(b);
+        json_decref(a);
+    }
+    json_decref(r);
+    if (!err && out)
+        err = hk_report_get(ctx, id, out);
+    return err;
+}
+
+hk_err hk_report_link(struct hk_ctx *ctx, int64_t report_id, int64_t incident_id)
+{
+    json_t *r = NULL, *inc = NULL, *b = NULL, *a = NULL;
+    int64_t prev;
+    hk_err err;
+
+    if ((err = hk_require_staff(ctx)) || (err = hk_report_load(ctx, report_id, &r)) ||
+        (err = hk_incident_load(ctx, incident_id, &inc)))
+        goto out;
+    prev = json_integer_value(json_object_get(r, "incident_id"));
+    err = hk_store_exec(ctx->st, HK_Q_REPORT_SET_INCIDENT,
+                        HK_SQL_ARGS(hk_sql_int(report_id), hk_sql_int(incident_id),
+                                    hk_sql_text(""), hk_sql_int(ctx->now)),
+                        NULL);
+    if (!err && prev && prev != incident_id)
+        err = hk_incident_relink_observables(ctx, prev);
+    if (!err)
+        err = hk_incident_relink_observables(ctx, incident_id);
+    if (!err)
+        err = hk_incident_touch(ctx, incident_id, true);
+    b = json_pack("{s:I}", "incident_id", (json_int_t)prev);
+    a = json_pack("{s:I}", "incident_id", (json_int_t)incident_id);
+    if (!err)
+        err = hk_audit(ctx, "report.link", "report", report_id, b, a);
+out:
+    json_decref(r);
+    json_decref(inc);
+    json_decref(b);
+    json_decref(a);
+    return err;
+}
+
+hk_err hk_report_unlink(struct hk_ctx *ctx, int64_t report_id)
+{
+    json_t *r = NULL, *b = NULL;
+    int64_t prev;
+    hk_err err;
+
+    if ((err = hk_require_staff(ctx)) || (err = hk_report_load(ctx, report_id, &r)))
+        return err;
+    prev = json_integer_value(json_object_get(r, "incident_id"));
+    if (!prev) {
+        json_decref(r);
+        return hk_errf(ctx->em, HK_ESTATE, "report %lld is not linked to an incident",
+                       (long long)report_id);
+    }
+    err = hk_store_exec(ctx->st, HK_Q_REPORT_SET_INCIDENT,
+                        HK_SQL_ARGS(hk_sql_int(report_id), hk_sql_int0(0), hk_sql_text(""),
+                                    hk_sql_int(ctx->now)),
+                        NULL);
+    if (!err)
+        err = hk_incident_relink_observables(ctx, prev);
+    if (!err)
+        err = hk_incident_touch(ctx, prev, true);
+    b = json_pack("{s:I}", "incident_id", (json_int_t)prev);
+    if (!err)
+        err = hk_audit(ctx, "report.unlink", "report", report_id, b, NULL);
+    json_decref(b);
+    json_decref(r);
+    return err;
+}
+
+hk_err hk_report_triage(struct hk_ctx *ctx, int64_t id, json_t *body, json_t **out)
+{
+    json_t *r = NULL, *inc_body = NULL, *inc = NULL;
+    const char *cls = NULL, *type = NULL, *tlp = NULL;
+    char tlpn[16];
+    int64_t incident_id = 0;
+    bool has_inc = false;
+    hk_err err;
+
+    if ((err = hk_require_staff(ctx)) || (err = hk_report_load(ctx, id, &r)))
+        return err;
+    if (!json_is_object(body)) {
+        err = hk_errf(ctx->em, HK_EINVAL, "request body must be a JSON object");
+        goto out;
+    }
+    if ((err = hk_json_int(ctx, body, "incident_id", &incident_id, &has_inc)) ||
+        (err = hk_json_str(ctx, body, "rsit_class", 64, &cls)) ||
+        (err = hk_json_str(ctx, body, "rsit_type", 64, &type)) ||
+        (err = hk_json_str(ctx, body, "tlp", 32, &tlp)))
+        goto out;
+    if (cls && hk_rsit_check(cls, type)) {
+        err = hk_errf(ctx->em, HK_EINVAL, "unknown RSIT class/type '%s/%s'", cls,
+                      type ? type : "");
+        goto out;
+    }
+    if (tlp && hk_tlp_parse(tlp, tlpn)) {
+        err = hk_errf(ctx->em, HK_EINVAL, "unknown TLP label '%s'", tlp);
+        goto out;
+    }
+    if (!has_inc) {
+        /* Open a new incident from the report, inheriting its classification. */
+        inc_body = json_deep_copy(body);
+        json_object_del(inc_body, "incident_id");
+        if (!json_object_get(inc_body, "title"))
+            json_object_set_new(inc_body, "title",
+                                json_string(*hk_jstr(r, "subject") ? hk_jstr(r, "subject")
+                                                                   : "Incident from report"));
+        if (!cls && *hk_jstr(r, "rsit_class")) {
+            json_object_set_new(inc_body, "rsit_class", json_string(hk_jstr(r, "rsit_class")));
+            json_object_set_new(inc_body, "rsit_type", json_string(hk_jstr(r, "rsit_type")));
+        }
+        if (!tlp)
+            json_object_set_new(inc_body, "tlp", json_string(hk_jstr(r, "tlp")));
+        err = hk_incident_create(ctx, inc_body, &inc);
+        if (err)
+            goto out;
+        incident_id = json_integer_value(json_object_get(inc, "id"));
+    }
+    err = hk_store_exec(ctx->st, HK_Q_REPORT_SET_CLASS,
+                        HK_SQL_ARGS(hk_sql_int(id), hk_sql_text(cls), hk_sql_text(type),
+                                    hk_sql_text(tlp ? tlpn : NULL), hk_sql_int(ctx->now)),
+                        NULL);
+    if (!err)
+        err = hk_report_link(ctx, id, incident_id);
+    /* Linking moved a new report to open (REPORT_SET_INCIDENT); record that too. */
+    if (!err && !strcmp(hk_jstr(r, "state"), "new")) {
+        json_t *b = json_pack("{s:s}", "state", "new"), *a = json_pack("{s:s}", "state", "open");
+        err = hk_audit(ctx, "report.state", "report", id, b, a);
+        json_decref(b);
+        json_decref(a);
+    }
+    if (!err) {
+        /* The incident moves from new to triage when its first report is triaged. */
+        json_t *cur = NULL;
+        err = hk_store_row(ctx->st, HK_Q_INCIDENT_GET, HK_SQL_ARGS(hk_sql_int(incident_id)), &cur);
+        if (!err && !strcmp(hk_jstr(cur, "state"), "new"))
+            err = hk_incident_transition(ctx, incident_id, "triage", NULL, NULL);
+        json_decref(cur);
+    }
+    if (!err && out)
+        err = hk_incident_get(ctx, incident_id, true, out);
+out:
+    json_decref(r);
+    json_decref(inc_body);
+    json_decref(inc);
+    return err;
+}
+
+static hk_err import_line(struct hk_ctx *ctx, const char *line, size_t len,
+                          struct hk_import_stats *st, struct hk_errmsg *lm)
+{
+    json_error_t je;
+    json_t *o;
+    struct report_in in;
+    struct report_out ro;
+    struct hk_errmsg *saved = ctx->em;
+    hk_err err;
+
+    o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+    if (!o) {
+        st->rejected++;
+        hk_errf(lm, HK_EPARSE, "malformed JSON: %s", je.text);
+        return HK_OK;
+    }
+    ctx->em = lm;
+    err = parse_in(ctx, o, &in);
+    ctx->em = saved;
+    if (err) {
+        st->rejected++;
+        json_decref(o);
+        return HK_OK;
+    }
+    lm->text[0] = '\0';
+    err = store_report(ctx, &in, &ro);
+    json_decref(o);
+    if (err)
+        return err;
+    if (ro.dup)
+        st->duplicates++;
+    else
+        st->stored++;
+    if (ro.incident_id && !ro.dup)
+        st->correlated++;
+    return HK_OK;
+}
+
+static bool blank(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+            return false;
+    return true;
+}
+
+hk_err hk_report_import(struct hk_ctx *ctx, FILE *f, size_t batch, struct hk_import_stats *st)
+{
+    char *line = NULL;
+    size_t cap = 0, in_batch = 0;
+    ssize_t n;
+    hk_err err = HK_OK;
+    struct hk_errmsg lm;
+
+    memset(st, 0, sizeof(*st));
+    if ((err = hk_require_staff(ctx)))
+        return err;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        st->lines++;
+        if (blank(line, (size_t)n))
+            continue;
+        if (!in_batch && (err = hk_ctx_begin(ctx, true)))
+            break;
+        lm.text[0] = '\0';
+        err = import_line(ctx, line, (size_t)n, st, &lm);
+        if (err) {
+            hk_ctx_rollback(ctx);
+            hk_errf(ctx->em, err, "line %llu: %s", (unsigned long long)st->lines,
+                    hk_strerror(err));
+            in_batch = 0;
+            break;
+        }
+        if (lm.text[0])
+            hk_log(HK_LOG_WARN, "import: line %llu skipped: %s", (unsigned long long)st->lines,
+                   lm.text);
+        if (++in_batch >= batch) {
+            err = hk_ctx_commit(ctx);
+            in_batch = 0;
+            if (err)
+                break;
+        }
+    }
+    if (in_batch)
+        err = hk_ctx_commit(ctx);
+    free(line);
+    return err;
+}
+
+hk_err hk_report_import_buf(struct hk_ctx *ctx, const char *p, size_t n,
+                            struct hk_import_stats *st, json_t **errors)
+{
+    const char *end = p + n;
+    json_t *errs = json_array();
+    hk_err err = HK_OK;
+
+    memset(st, 0, sizeof(*st));
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        struct hk_errmsg lm = {{0}};
+        st->lines++;
+        if (!blank(p, len)) {
+            err = import_line(ctx, p, len, st, &lm);
+            if (err)
+                break;
+            if (lm.text[0] && json_array_size(errs) < 100)
+                json_array_append_new(errs, json_pack("{s:I, s:s}", "line",
+                                                      (json_int_t)st->lines, "error", lm.text));
+        }
+        p += len + (nl ? 1 : 0);
+    }
+    *errors = errs;
+    return err;
+}

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libmicrohttpd glue: the two-phase access handler (queue the answer only after the
+ * first callback, or 0.9.75 drops keep-alive), a bounded request body (413 past
+ * cfg.max_body, checked against Content-Length before reading), per-thread store
+ * connections, security headers, and a clean shutdown on SIGINT/SIGTERM.
+ * No domain logic lives here: every request goes to hk_api_handle.
+ */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hikeshi/http.h"
+#include "hikeshi/server.h"
+
+#define MAX_THREADS 64
+
+struct server {
+    const struct hk_server_opts *o;
+    pthread_mutex_t lock;
+    struct hk_store *stores[MAX_THREADS];
+    int nstores;
+};
+
+struct pending {
+    struct hk_buf body;
+    int too_big;
+};
+
+static __thread struct hk_store *tls_store;
+
+static struct hk_store *thread_store(struct server *s)
+{
+    struct hk_errmsg em = {{0}};
+
+    if (tls_store)
+        return tls_store;
+    pthread_mutex_lock(&s->lock);
+    if (s->nstores < MAX_THREADS &&
+        !hk_store_sqlite.open(s->o->data_dir, &tls_store, &em))
+        s->stores[s->nstores++] = tls_store;
+    else
+        hk_log(HK_LOG_ERROR, "serve: cannot open store: %s", em.text);
+    pthread_mutex_unlock(&s->lock);
+    return tls_store;
+}
+
+struct argfill {
+    struct hk_http_req *req;
+    int overflow;
+};
+
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    struct argfill *f = cls;
+
+    (void)kind;
+    if (f->req->nargs >= HK_HTTP_MAX_ARGS) {
+        f->overflow = 1;
+        return MHD_NO;
+    }
+    f->req->args[f->req->nargs].key = key;
+    f->req->args[f->req->nargs].value = value ? value : "";
+    f->req->nargs++;
+    return MHD_YES;
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *conn, struct hk_http_resp *r)
+{
+    size_t len = 0;
+    char *body = hk_buf_detach(&r->body, &len);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    enum MHD_Result ret;
+
+    (void)MHD_add_response_header(resp, "Content-Type", r->content_type);
+    (void)MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    (void)MHD_add_response_header(resp, "Cache-Control", "no-store");
+    (void)MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    ret = MHD_queue_response(conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result simple_error(struct MHD_Connection *conn, hk_err err, const char *msg)
+{
+    struct hk_http_resp r = {0, "application/json", HK_BUF_INIT(4096)};
+
+    r.status = hk_err_http_status(err);
+    (void)hk_buf_appendf(&r.body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}\n",
+                         hk_err_code(err), msg);
+    return send_resp(conn, &r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    struct server *s = cls;
+    struct pending *p = *con_cls;
+    struct hk_http_req req;
+    struct hk_http_resp resp = {0, NULL, HK_BUF_INIT(HK_BUF_UNBOUNDED)};
+    struct argfill fill = {&req, 0};
+    struct hk_store *st;
+
+    (void)version;
+    if (!p) {
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        uint64_t n = 0;
+        p = hk_xcalloc(1, sizeof(*p));
+        hk_buf_init(&p->body, s->o->cfg.max_body);
+        if (cl && (hk_parse_u64(cl, &n) || n > s->o->cfg.max_body))
+            p->too_big = 1;
+        *con_cls = p;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!p->too_big && hk_buf_append(&p->body, upload_data, *upload_size))
+            p->too_big = 1;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (p->too_big)
+        return simple_error(conn, HK_ETOOBIG, "request body larger than the limit");
+    memset(&req, 0, sizeof(req));
+    req.method = method;
+    req.path = url;
+    (void)MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg, &fill);
+    if (fill.overflow)
+        return simple_error(conn, HK_ETOOBIG, "too many query parameters");
+    req.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+    req.body = p->body.buf;
+    req.body_len = p->body.len;
+    st = thread_store(s);
+    if (!st)
+        return simple_error(conn, HK_EDB, "database unavailable");
+    hk_api_handle(&s->o->cfg, st, &req, &resp);
+    return send_resp(conn, &resp);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct pending *p = *con_cls;
+
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (p) {
+        hk_buf_release(&p->body);
+        free(p);
+        *con_cls = NULL;
+    }
+}
+
+hk_err hk_listen_parse(const char *s, char *host, size_t hostlen, int *port)
+{
+    const char *colon = strrchr(s, ':');
+    uint64_t p;
+    size_t n;
+
+    if (!colon || hk_parse_u64(colon + 1, &p) || p > 65535)
+        return HK_EINVAL;
+    n = (size_t)(colon - s);
+    if (n && s[0] == '[') {
+        if (s[n - 1] != ']')
+            return HK_EINVAL;
+        s++;
+        n -= 2;
+    }
+    if (n >= hostlen)
+        return HK_EINVAL;
+    memcpy(host, s, n);
+    host[n] = '\0';
+    *port = (int)p;
+    return HK_OK;
+}
+
+static hk_err make_addr(const char *listen, struct sockaddr_storage *ss, int *port,
+                        struct hk_errmsg *em)
+{
+    char host[256];
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+
+    memset(ss, 0, sizeof(*ss));
+    if (hk_listen_parse(listen, host, sizeof(host), port))
+        return hk_errf(em, HK_EINVAL, "bad listen address '%s' (want HOST:PORT)", listen);
+    if (!strcmp(host, "localhost"))
+        memcpy(host, "127.0.0.1", 10);
+    if (!*host || inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)*port);
+        return HK_OK;
+    }
+    if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)*port);
+        return HK_OK;
+    }
+    return hk_errf(em, HK_EINVAL, "bad listen host '%s' (want an IP address)", host);
+}
+
+static int bound_port(struct MHD_Daemon *d)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+
+    return info ? info->port : 0;
+}
+
+hk_err hk_server_run(const struct hk_server_opts *o, struct hk_errmsg *em)
+{
+    struct server s;
+    struct sockaddr_storage ss;
+    struct MHD_Daemon *d;
+    sigset_t set;
+    int port, sig;
+    unsigned threads = o->threads ? o->threads : 2;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    hk_err err = make_addr(o->listen, &ss, &port, em);
+
+    if (err)
+        return err;
+    if (threads > MAX_THREADS)
+        threads = MAX_THREADS;
+    memset(&s, 0, sizeof(s));
+    s.o = o;
+    pthread_mutex_init(&s.lock, NULL);
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    /* Worker threads must not take the signals: the main thread waits for them. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, &s, MHD_OPTION_SOCK_ADDR,
+                         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_LIMIT,
+                         (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+                         MHD_OPTION_END);
+    if (!d) {
+        pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+        pthread_mutex_destroy(&s.lock);
+        return hk_errf(em, HK_EIO, "cannot listen on '%s' (in use, or not permitted)", o->listen);
+    }
+    port = bound_port(d);
+    hk_log(HK_LOG_INFO, "serve: listening on %s (port %d), data in '%s', %u threads", o->listen,
+           port, o->data_dir, threads);
+    if (o->ready)
+        o->ready(port, o->ready_arg);
+    if (o->stop) {
+        while (!*o->stop)
+            usleep(20000);
+    } else {
+        (void)sigwait(&set, &sig);
+        hk_log(HK_LOG_INFO, "serve: signal %d, shutting down", sig);
+    }
+    MHD_stop_daemon(d);
+    for (int i = 0; i < s.nstores; i++)
+        hk_store_close(s.stores[i]);
+    pthread_mutex_destroy(&s.lock);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    return HK_OK;
+}

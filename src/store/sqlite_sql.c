@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SQLite text of every named query in the catalogue (include/hikeshi/store.h).
+ * Parameters are numbered (?1, ?2, ...) so one argument can be used twice. A PostgreSQL
+ * back end supplies the same names with its own text; callers never see either.
+ */
+#include "store/store_int.h"
+
+#define INC_COLS                                                                               \
+    "id, title, description, state, severity, tlp, pap, rsit_class, rsit_type, malware_class, " \
+    "infection_route, team, assignee_id, (SELECT name FROM users WHERE id = assignee_id) AS "  \
+    "assignee, created_by, merged_into, reopen_count, resolution, created_at, updated_at, "    \
+    "first_response_at, triage_at, analysis_at, mitigation_at, resolved_at, abandoned_at"
+
+#define REP_COLS                                                                               \
+    "id, source, reporter_id, reporter, subject, content, content_hash AS content_sha256, tlp, " \
+    "state, rsit_class, rsit_type, incident_id, correlation AS correlation_json, "             \
+    "dup_count AS duplicates, received_at, updated_at"
+
+const char *const hk_sqlite_sql[HK_Q__COUNT] = {
+    [HK_Q_USER_INSERT] = "INSERT INTO users(name, role, team, email, password_hash, created_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [HK_Q_USER_BY_NAME] = "SELECT id, name, role, team, email, password_hash, disabled, "
+                          "created_at FROM users WHERE name = ?1",
+    [HK_Q_USER_BY_ID] = "SELECT id, name, role, team, email, disabled, created_at FROM users "
+                        "WHERE id = ?1",
+    [HK_Q_USER_LIST] = "SELECT id, name, role, team, email, disabled, created_at FROM users "
+                       "ORDER BY id",
+    [HK_Q_USER_COUNT] = "SELECT count(*) FROM users",
+    [HK_Q_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+    [HK_Q_TOKEN_INSERT] = "INSERT INTO tokens(user_id, digest, name, created_at, expires_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [HK_Q_TOKEN_LOOKUP] = "SELECT u.id, u.name, u.role, u.team FROM tokens t JOIN users u ON "
+                          "u.id = t.user_id WHERE t.digest = ?1 AND t.revoked = 0 AND "
+                          "u.disabled = 0 AND (t.expires_at IS NULL OR t.expires_at > ?2)",
+    [HK_Q_TOKEN_LIST] = "SELECT t.id, t.user_id, u.name AS user, t.name, t.created_at, "
+                        "t.expires_at, t.revoked FROM tokens t JOIN users u ON u.id = t.user_id "
+                        "WHERE (?1 IS NULL OR t.user_id = ?1) ORDER BY t.id",
+    [HK_Q_TOKEN_REVOKE] = "UPDATE tokens SET revoked = 1 WHERE id = ?1 AND "
+                          "(?2 IS NULL OR user_id = ?2)",
+
+    [HK_Q_REPORT_INSERT] =
+        "INSERT INTO reports(source, reporter_id, reporter, subject, content, content_hash, tlp, "
+        "rsit_class, rsit_type, received_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9, ?10, ?10) ON CONFLICT(content_hash) DO NOTHING",
+    [HK_Q_REPORT_BY_HASH] = "SELECT id FROM reports WHERE content_hash = ?1",
+    [HK_Q_REPORT_DUP_BUMP] = "UPDATE reports SET dup_count = dup_count + 1 WHERE id = ?1",
+    [HK_Q_REPORT_GET] = "SELECT " REP_COLS " FROM reports WHERE id = ?1",
+    [HK_Q_REPORT_SET_STATE] = "UPDATE reports SET state = ?2, updated_at = ?3 WHERE id = ?1 AND "
+                              "state = ?4",
+    [HK_Q_REPORT_SET_INCIDENT] =
+        "UPDATE reports SET incident_id = ?2, correlation = ?3, updated_at = ?4, state = CASE "
+        "WHEN ?2 IS NOT NULL AND state = 'new' THEN 'open' ELSE state END WHERE id = ?1",
+    [HK_Q_REPORT_SET_CLASS] = "UPDATE reports SET rsit_class = coalesce(?2, rsit_class), "
+                              "rsit_type = coalesce(?3, rsit_type), tlp = coalesce(?4, tlp), "
+                              "updated_at = ?5 WHERE id = ?1",
+    [HK_Q_REPORTS_OF_INCIDENT] = "SELECT id, source, reporter_id, reporter, subject, state, tlp, "
+                                 "correlation AS correlation_json, received_at FROM reports "
+                                 "WHERE incident_id = ?1 ORDER BY id",
+    [HK_Q_REPORTS_MOVE_INCIDENT] = "UPDATE reports SET incident_id = ?2, updated_at = ?3 WHERE "
+                                   "incident_id = ?1",
+
+    [HK_Q_OBS_INSERT] = "INSERT INTO observables(type, value, first_seen) VALUES (?1, ?2, ?3) "
+                        "ON CONFLICT(value, type) DO NOTHING",
+    [HK_Q_OBS_GET_ID] = "SELECT id FROM observables WHERE value = ?2 AND type = ?1",
+    [HK_Q_OBS_LINK_REPORT] = "INSERT OR IGNORE INTO report_observables(observable_id, "
+                             "report_id) VALUES (?1, ?2)",
+    [HK_Q_OBS_LINK_INCIDENT] =
+        "INSERT INTO incident_observables(observable_id, incident_id, last_seen) VALUES (?1, ?2, "
+        "?3) ON CONFLICT(observable_id, incident_id) DO UPDATE SET last_seen = "
+        "max(last_seen, excluded.last_seen)",
+    [HK_Q_OBS_OF_REPORT] = "SELECT o.id, o.type, o.value FROM report_observables ro JOIN "
+                           "observables o ON o.id = ro.observable_id WHERE ro.report_id = ?1 "
+                           "ORDER BY o.id",
+    [HK_Q_OBS_OF_INCIDENT] =
+        "SELECT o.id, o.type, o.value, io.last_seen, (SELECT count(*) FROM incident_observables "
+        "x WHERE x.observable_id = o.id AND x.incident_id <> ?1) AS other_incidents FROM "
+        "incident_observables io JOIN observables o ON o.id = io.observable_id WHERE "
+        "io.incident_id = ?1 ORDER BY o.id LIMIT 5000",
+    [HK_Q_OBS_CORRELATE] =
+        "SELECT io.incident_id FROM incident_observables io JOIN incidents i ON i.id = "
+        "io.incident_id WHERE io.observable_id = ?1 AND io.last_seen >= ?2 AND i.state NOT IN "
+        "('resolved', 'abandoned') ORDER BY io.last_seen DESC, io.incident_id DESC LIMIT 16",
+    [HK_Q_OBS_INCIDENTS] =
+        "SELECT i.id, i.title, i.state, i.severity, i.tlp, i.team, io.last_seen FROM "
+        "incident_observables io JOIN incidents i ON i.id = io.incident_id WHERE "
+        "io.observable_id = ?1 ORDER BY i.id DESC LIMIT 200",
+    [HK_Q_OBS_REPORTS] =
+        "SELECT r.id, r.subject, r.state, r.tlp, r.reporter_id, r.incident_id, r.received_at "
+        "FROM report_observables ro JOIN reports r ON r.id = ro.report_id WHERE "
+        "ro.observable_id = ?1 ORDER BY r.id DESC LIMIT 200",
+    [HK_Q_OBS_MOVE_INCIDENT] =
+        "INSERT INTO incident_observables(observable_id, incident_id, last_seen) SELECT "
+        "observable_id, ?2, last_seen FROM incident_observables WHERE incident_id = ?1 AND 1 "
+        "ON CONFLICT(observable_id, incident_id) DO UPDATE SET last_seen = max(last_seen, "
+        "excluded.last_seen)",
+    [HK_Q_OBS_RELINK_INCIDENT] =
+        "INSERT INTO incident_observables(observable_id, incident_id, last_seen) SELECT "
+        "ro.observable_id, ?1, max(r.received_at) FROM reports r JOIN report_observables ro ON "
+        "ro.report_id = r.id WHERE r.incident_id = ?1 GROUP BY ro.observable_id",
+    [HK_Q_OBS_UNLINK_INCIDENT] = "DELETE FROM incident_observables WHERE incident_id = ?1",
+
+    [HK_Q_INCIDENT_INSERT] =
+        "INSERT INTO incidents(title, description, severity, tlp, pap, rsit_class, rsit_type, "
+        "malware_class, infection_route, team, assignee_id, created_by, created_at, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+    [HK_Q_INCIDENT_GET] = "SELECT " INC_COLS " FROM incidents WHERE id = ?1",
+    [HK_Q_INCIDENT_SET_STATE] =
+        "UPDATE incidents SET state = ?2, updated_at = ?3, "
+        "triage_at = coalesce(triage_at, CASE WHEN ?2 = 'triage' THEN ?3 END), "
+        "analysis_at = coalesce(analysis_at, CASE WHEN ?2 = 'analysis' THEN ?3 END), "
+        "mitigation_at = coalesce(mitigation_at, CASE WHEN ?2 = 'mitigation' THEN ?3 END), "
+        "resolved_at = CASE WHEN ?2 = 'resolved' THEN ?3 WHEN ?4 THEN NULL ELSE resolved_at END, "
+        "abandoned_at = CASE WHEN ?2 = 'abandoned' THEN ?3 WHEN ?4 THEN NULL ELSE abandoned_at "
+        "END, reopen_count = reopen_count + ?4, resolution = coalesce(?5, resolution), "
+        "first_response_at = coalesce(first_response_at, ?3) WHERE id = ?1 AND state = ?6",
+    [HK_Q_INCIDENT_TOUCH] = "UPDATE incidents SET updated_at = ?2 WHERE id = ?1",
+    [HK_Q_INCIDENT_FIRST_RESPONSE] = "UPDATE incidents SET first_response_at = "
+                                     "coalesce(first_response_at, ?2), updated_at = ?2 WHERE "
+                                     "id = ?1",
+    [HK_Q_INCIDENT_UPDATE] =
+        "UPDATE incidents SET title = coalesce(?2, title), description = coalesce(?3, "
+        "description), severity = coalesce(?4, severity), tlp = coalesce(?5, tlp), pap = "
+        "coalesce(?6, pap), rsit_class = coalesce(?7, rsit_class), rsit_type = coalesce(?8, "
+        "rsit_type), malware_class = coalesce(?9, malware_class), infection_route = "
+        "coalesce(?10, infection_route), team = coalesce(?11, team), assignee_id = CASE WHEN "
+        "?12 IS NULL THEN assignee_id WHEN ?12 = 0 THEN NULL ELSE ?12 END, updated_at = ?13 "
+        "WHERE id = ?1",
+    [HK_Q_INCIDENT_MERGED] = "UPDATE incidents SET merged_into = ?2, state = 'resolved', "
+                             "resolution = 'merged into #' || ?2, resolved_at = ?3, "
+                             "updated_at = ?3 WHERE id = ?1",
+    [HK_Q_INCIDENT_COUNT] = "SELECT count(*) FROM incidents",
+    [HK_Q_INCIDENT_COUNT_BY_STATE] = "SELECT state, count(*) AS count FROM incidents GROUP BY "
+                                     "state ORDER BY state",
+    [HK_Q_INCIDENT_OVERDUE] =
+        "SELECT id, title, severity, state, tlp, team, created_at, ?1 - created_at AS "
+        "waiting_s FROM incidents WHERE first_response_at IS NULL AND state NOT IN ('resolved', "
+        "'abandoned') AND created_at + CASE severity WHEN 'low' THEN ?2 WHEN 'medium' THEN ?3 "
+        "WHEN 'high' THEN ?4 ELSE ?5 END < ?1 ORDER BY created_at LIMIT 1000",
+
+    [HK_Q_MEMBER_ADD] = "INSERT OR IGNORE INTO incident_members(incident_id, user_id) VALUES "
+                        "(?1, ?2)",
+    [HK_Q_MEMBER_CHECK] = "SELECT count(*) FROM incident_members WHERE incident_id = ?1 AND "
+                          "user_id = ?2",
+    [HK_Q_MEMBER_LIST] = "SELECT u.id, u.name, u.role FROM incident_members m JOIN users u ON "
+                         "u.id = m.user_id WHERE m.incident_id = ?1 ORDER BY u.id",
+    [HK_Q_MEMBERS_MOVE] = "INSERT OR IGNORE INTO incident_members(incident_id, user_id) SELECT "
+                          "?2, user_id FROM incident_members WHERE incident_id = ?1",
+
+    [HK_Q_INVESTIGATION_INSERT] =
+        "INSERT INTO investigations(incident_id, party, subject, due_at, created_at, "
+        "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+    [HK_Q_INVESTIGATION_GET] = "SELECT id, incident_id, party, subject, state, due_at, "
+                               "created_at, updated_at FROM investigations WHERE id = ?1",
+    [HK_Q_INVESTIGATION_SET_STATE] = "UPDATE investigations SET state = ?2, updated_at = ?3 "
+                                     "WHERE id = ?1 AND state = ?4",
+    [HK_Q_INVESTIGATIONS_OF_INCIDENT] =
+        "SELECT id, incident_id, party, subject, state, due_at, created_at, updated_at, "
+        "(SELECT count(*) FROM messages m WHERE m.investigation_id = investigations.id) AS "
+        "messages FROM investigations WHERE incident_id = ?1 ORDER BY id",
+    [HK_Q_INVESTIGATIONS_MOVE] = "UPDATE investigations SET incident_id = ?2 WHERE "
+                                 "incident_id = ?1",
+    [HK_Q_MESSAGE_INSERT] = "INSERT INTO messages(investigation_id, direction, body, author_id, "
+                            "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [HK_Q_MESSAGES_OF_INVESTIGATION] =
+        "SELECT m.id, m.direction, m.body, m.author_id, u.name AS author, m.created_at FROM "
+        "messages m LEFT JOIN users u ON u.id = m.author_id WHERE m.investigation_id = ?1 "
+        "ORDER BY m.id",
+
+    [HK_Q_CM_INSERT] = "INSERT INTO countermeasures(incident_id, kind, description, created_at, "
+                       "updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+    [HK_Q_CM_GET] = "SELECT id, incident_id, kind, description, state, created_at, updated_at "
+                    "FROM countermeasures WHERE id = ?1",
+    [HK_Q_CM_SET_STATE] = "UPDATE countermeasures SET state = ?2, updated_at = ?3 WHERE id = ?1 "
+                          "AND state = ?4",
+    [HK_Q_CMS_OF_INCIDENT] = "SELECT id, incident_id, kind, description, state, created_at, "
+                             "updated_at FROM countermeasures WHERE incident_id = ?1 ORDER BY id",
+    [HK_Q_CMS_MOVE] = "UPDATE countermeasures SET incident_id = ?2 WHERE incident_id = ?1",
+
+    [HK_Q_TASK_INSERT] = "INSERT INTO tasks(incident_id, title, assignee_id, due_at, created_at, "
+                         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+    [HK_Q_TASK_GET] = "SELECT t.id, t.incident_id, t.title, t.assignee_id, u.name AS assignee, "
+                      "t.due_at, t.done, t.done_at, t.created_at, t.updated_at FROM tasks t "
+                      "LEFT JOIN users u ON u.id = t.assignee_id WHERE t.id = ?1",
+    [HK_Q_TASK_UPDATE] =
+        "UPDATE tasks SET title = coalesce(?2, title), assignee_id = CASE WHEN ?3 IS NULL THEN "
+        "assignee_id WHEN ?3 = 0 THEN NULL ELSE ?3 END, due_at = CASE WHEN ?4 IS NULL THEN "
+        "due_at WHEN ?4 = 0 THEN NULL ELSE ?4 END, done_at = CASE WHEN ?5 = 1 AND done = 0 THEN "
+        "?6 WHEN ?5 = 0 THEN NULL ELSE done_at END, done = coalesce(?5, done), updated_at = ?6 "
+        "WHERE id = ?1",
+    [HK_Q_TASKS_OF_INCIDENT] =
+        "SELECT t.id, t.incident_id, t.title, t.assignee_id, u.name AS assignee, t.due_at, "
+        "t.done, t.done_at, t.created_at, t.updated_at FROM tasks t LEFT JOIN users u ON u.id = "
+        "t.assignee_id WHERE t.incident_id = ?1 ORDER BY t.id",
+    [HK_Q_TASKS_MOVE] = "UPDATE tasks SET incident_id = ?2 WHERE incident_id = ?1",
+
+    [HK_Q_AUDIT_APPEND] = "INSERT INTO audit(seq, at, actor, action, object_type, object_id, "
+                          "before, after, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                          "?8, ?9, ?10)",
+    [HK_Q_AUDIT_ALL] = "SELECT seq, at AS ts, actor, action, object_type, object_id, before, "
+                       "after, prev_hash, hash FROM audit ORDER BY seq",
+    [HK_Q_AUDIT_OF_OBJECT] = "SELECT seq, at, actor, action, before AS before_json, after AS "
+                             "after_json FROM audit WHERE object_type = ?1 AND object_id = ?2 "
+                             "ORDER BY seq",
+    [HK_Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [HK_Q_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE "
+                      "SET value = excluded.value",
+    [HK_Q_REPORT_COUNT] = "SELECT count(*) FROM reports",
+};
