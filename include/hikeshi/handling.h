@@ -65,6 +65,16 @@ struct hk_ctx {
     struct hk_errmsg *em;
     struct hk_audit_state audit;
     struct hk_obs_list obs; /* scratch list reused by extraction */
+    /* Bulk import only: caches, and one audit entry per batch instead of per report
+     * (it names the id range and a digest chained over every stored report's id and
+     * content hash, so the batch's contents are still pinned by the audit chain). */
+    struct hk_import_cache *import;
+    struct {
+        int active;
+        uint64_t stored, folded;
+        int64_t first, last;
+        uint8_t digest[32];
+    } batch;
 };
 
 /* Sets up a context; ctx borrows st, cfg and em for its lifetime. */
@@ -194,6 +204,11 @@ hk_err hk_task_create(struct hk_ctx *ctx, int64_t incident_id, json_t *body, jso
 hk_err hk_task_update(struct hk_ctx *ctx, int64_t id, json_t *body, json_t **out);
 
 /* ---- observables (lookup.c) ---- */
+
+/* Finds the id of an observable; with create, adds it when absent (part of the caller's
+ * transaction). *id is 0 when absent and not created. */
+hk_err hk_observable_id(struct hk_ctx *ctx, enum hk_obs_type type, const char *value, size_t len,
+                        bool create, int64_t *id);
 
 /* Looks up one value (any form the extractor accepts): the incidents and reports the
  * caller may see that carry it. */

@@ -55,6 +55,7 @@
     Q(OBS_OF_REPORT)                                                                           \
     Q(OBS_OF_INCIDENT)                                                                         \
     Q(OBS_CORRELATE)                                                                           \
+    Q(OBS_OPEN_IDS)                                                                            \
     Q(OBS_INCIDENTS)                                                                           \
     Q(OBS_REPORTS)                                                                             \
     Q(OBS_MOVE_INCIDENT)                                                                       \

@@ -72,6 +72,8 @@ int cmd_db_check(struct cli *c, const struct cmd *cmd, struct args *a)
 
     (void)cmd;
     (void)a;
+    if (c->server)
+        return cli_fail(HK_EINVAL, "db check works on a local data directory (--data)");
     if ((rc = cli_store(c, &st)))
         return rc;
     err = st->ops->integrity(st, &em);

@@ -145,6 +145,8 @@ static int parse_args(struct cli *c, int argc, char **argv, struct args *a, bool
                     c->token = v;
                 continue;
             }
+            if (a->npos == 0) /* before the command only global options are allowed */
+                return cli_fail(HK_EINVAL, "unknown option '--%s'; see 'hikeshi --help'", k);
             a->kv[a->nkv].k = k;
             a->kv[a->nkv++].v = v;
         } else {

@@ -19,4 +19,48 @@ hk_err hk_incident_touch(struct hk_ctx *ctx, int64_t id, bool response);
 hk_err hk_incident_relink_observables(struct hk_ctx *ctx, int64_t id);
 const char *hk_jstr(json_t *o, const char *key);
 
+/* A validated report, pointing into its JSON body (report.c). */
+struct report_in {
+    const char *content;
+    size_t content_len;
+    const char *source;
+    const char *reporter;
+    const char *subject;
+    char tlp[16];
+    const char *rsit_class;
+    const char *rsit_type;
+    int64_t received_at;
+};
+
+struct report_out {
+    int64_t id;
+    int64_t incident_id;
+    bool dup;
+};
+
+/* Report intake steps shared by single submission and the bulk importer (report.c). */
+hk_err hk_report_parse_in(struct hk_ctx *ctx, json_t *body, struct report_in *in);
+/* Computes the dedup hash and extracts the observables into obs (no store access). */
+hk_err hk_report_prepare(struct hk_ctx *ctx, const struct report_in *in, uint8_t hash[32],
+                         struct hk_obs_list *obs);
+/* Stores a prepared report: dedup, observables, correlation, audit. */
+hk_err hk_report_store(struct hk_ctx *ctx, const struct report_in *in, const uint8_t hash[32],
+                       const struct hk_obs_list *obs, struct report_out *out);
+/* Bulk mode on/off (caches, batch audit) and the batch's audit entry. */
+hk_err hk_report_bulk_begin(struct hk_ctx *ctx);
+void hk_report_bulk_end(struct hk_ctx *ctx);
+hk_err hk_report_bulk_flush(struct hk_ctx *ctx);
+
+/* Bulk-import caches (import_cache.c). */
+struct hk_import_cache;
+struct hk_import_cache *hk_import_cache_new(void);
+void hk_import_cache_free(struct hk_import_cache *c);
+/* The cached id of an observable, or 0. */
+int64_t hk_import_cache_obs_get(struct hk_import_cache *c, unsigned type, const char *v, size_t n);
+void hk_import_cache_obs_put(struct hk_import_cache *c, unsigned type, const char *v, size_t n,
+                             int64_t id);
+/* Observable ids linked to open incidents (may answer 1 spuriously after overflow). */
+int hk_import_cache_set_has(struct hk_import_cache *c, int64_t id);
+void hk_import_cache_set_add(struct hk_import_cache *c, int64_t id);
+
 #endif

@@ -48,9 +48,8 @@ static hk_err observable_filter(struct hk_ctx *ctx, const char *v, int64_t *id)
 
     if (hk_obs_classify(v, &t, norm, sizeof(norm)))
         return hk_errf(ctx->em, HK_EINVAL, "'%s' is not an observable", v);
-    err = hk_store_scalar(ctx->st, HK_Q_OBS_GET_ID,
-                          HK_SQL_ARGS(hk_sql_text(hk_obs_type_name(t)), hk_sql_text(norm)), id);
-    if (err == HK_ENOTFOUND) {
+    err = hk_observable_id(ctx, t, norm, strlen(norm), false, id);
+    if (!err && !*id) {
         *id = -1; /* known to match nothing */
         return HK_OK;
     }

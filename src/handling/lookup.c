@@ -7,6 +7,30 @@
 
 #include "handling/handling_int.h"
 
+hk_err hk_observable_id(struct hk_ctx *ctx, enum hk_obs_type type, const char *value, size_t len,
+                        bool create, int64_t *id)
+{
+    const char *tn = hk_obs_type_name(type);
+    hk_err err;
+
+    *id = 0;
+    if (create) {
+        err = hk_store_exec(ctx->st, HK_Q_OBS_INSERT,
+                            HK_SQL_ARGS(hk_sql_text(tn), hk_sql_textn(value, len),
+                                        hk_sql_int(ctx->now)),
+                            id);
+        if (err || *id)
+            return err;
+    }
+    err = hk_store_scalar(ctx->st, HK_Q_OBS_GET_ID,
+                          HK_SQL_ARGS(hk_sql_text(tn), hk_sql_textn(value, len)), id);
+    if (err == HK_ENOTFOUND) {
+        *id = 0;
+        return HK_OK;
+    }
+    return err;
+}
+
 static json_t *visible(struct hk_ctx *ctx, json_t *rows, bool incidents)
 {
     json_t *out = json_array(), *r;
@@ -34,9 +58,8 @@ hk_err hk_observable_lookup(struct hk_ctx *ctx, const char *value, json_t **out)
         return hk_errf(ctx->em, HK_EINVAL, "'%s' is not an observable (IP, CIDR, domain, URL, "
                                            "e-mail, hash, CVE or ASN)",
                        value ? value : "");
-    err = hk_store_scalar(ctx->st, HK_Q_OBS_GET_ID,
-                          HK_SQL_ARGS(hk_sql_text(hk_obs_type_name(t)), hk_sql_text(norm)), &id);
-    if (err == HK_ENOTFOUND) {
+    err = hk_observable_id(ctx, t, norm, strlen(norm), false, &id);
+    if (!err && !id) {
         *out = json_pack("{s:s, s:s, s:n, s:[], s:[]}", "type", hk_obs_type_name(t), "value",
                          norm, "id", "incidents", "reports");
         return HK_OK;

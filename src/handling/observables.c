@@ -612,24 +612,35 @@ static int dotted_try(const unsigned char *t, size_t len, const struct run *r, s
     return 1;
 }
 
-/* A run without a usable dot: a CVE id (whole, or a prefix as in "CVE-2021-44228-poc"),
- * an AS number, or a hash that is the whole run. */
+/* A CVE id that is the whole run, or (extraction only) its start followed by a byte that is
+ * not a letter or digit: "CVE-2021-44228-poc.py" is about the CVE, not the domain ".py".
+ * Classify takes only whole ids, so that a host "cve-2021-44228-x.com" stays a domain. */
+static int cve_try(struct view v, int lenient, struct cand *c)
+{
+    size_t k = cve_len(v.p, v.n);
+    struct obs *o;
+
+    if (!k || (k < v.n && (lenient || (cls[v.p[k]] & C_ALNUM))))
+        return 0;
+    c->whole = k == v.n;
+    o = cand_add(c, HK_OBS_CVE);
+    for (size_t i = 0; i < k; i++)
+        o->v[i] = (char)(IS_A(v.p[i]) ? v.p[i] & ~0x20 : v.p[i]);
+    o->len = k;
+    obs_end(o);
+    return 1;
+}
+
+/* A run without a usable dot: an AS number, or a hash that is the whole run. */
 static int word_try(const unsigned char *t, size_t len, const struct run *r, struct view v,
                     int lenient, struct cand *c)
 {
-    size_t k = cve_len(v.p, v.n);
     uint32_t asn;
     enum hk_obs_type ht = hash_type(v.n);
     struct obs *o;
 
-    if (k && (k == v.n || !(cls[v.p[k]] & C_ALNUM))) {
-        c->whole = k == v.n;
-        o = cand_add(c, HK_OBS_CVE);
-        for (size_t i = 0; i < k; i++)
-            o->v[i] = (char)(IS_A(v.p[i]) ? v.p[i] & ~0x20 : v.p[i]);
-        o->len = k;
-    } else if (asn_whole(v.p, v.n, &asn) ||
-               (!(r->acc & C_DOT) && asn_spaced(t, len, r, lenient, &asn, &c->end))) {
+    if (asn_whole(v.p, v.n, &asn) ||
+        (!(r->acc & C_DOT) && asn_spaced(t, len, r, lenient, &asn, &c->end))) {
         o = cand_add(c, HK_OBS_ASN);
         memcpy(o->v, "AS", 2);
         o->len = 2 + put_uint(o->v + 2, asn);
@@ -661,6 +672,8 @@ static int run_primary(const unsigned char *t, size_t len, const struct run *r, 
     strip_dots(&v);
     if (v.n == 0)
         return 0;
+    if (cve_try(v, lenient, c))
+        return 1;
     if ((r->acc & C_DOT) && dotted_try(t, len, r, v, c))
         return 1;
     return word_try(t, len, r, v, lenient, c);
@@ -1039,11 +1052,23 @@ static void ipv4_ranges(struct scan *s, const struct run *r)
     }
 }
 
+/* Most runs are plain words: no dot, not followed by '@' or a defanged '@', too short for
+ * a hash, and not starting like "CVE-" or "AS". They can be nothing, so skip them early. */
+static int run_is_plain(const unsigned char *t, size_t len, const struct run *r)
+{
+    unsigned char c0 = lc(t[r->start]), next = r->end < len ? t[r->end] : 0;
+
+    return !(r->acc & C_DOT) && r->end - r->start < 32 && c0 != 'c' && c0 != 'a' &&
+           next != '@' && next != '[' && next != '(' && next != '{';
+}
+
 static size_t scan_run(struct scan *s, size_t i, struct cand *c)
 {
     struct run r;
 
     run_scan(s->t, s->len, i, &r);
+    if (run_is_plain(s->t, s->len, &r))
+        return r.end;
     if (run_primary(s->t, s->len, &r, 0, c))
         return emit_cand(s, c);
     if (r.end - r.start >= 32)
@@ -1059,6 +1084,7 @@ static size_t scan_at(struct scan *s, size_t i)
 {
     const unsigned char *t = s->t;
     unsigned char ch = t[i], lch = lc(ch);
+    size_t k;
     struct cand c;
 
     if (ch == ':') {
@@ -1066,9 +1092,16 @@ static size_t scan_at(struct scan *s, size_t i)
             return i + 1;
         return ipv6_try(t, s->len, i, 0, &c) ? emit_cand(s, &c) : i + 1;
     }
-    if ((lch == 'h' || lch == 'f') && url_try(t, s->len, i, &c))
+    /* A scheme is at most five bytes and then ':' or '['; an IPv6 group at most four hex
+     * digits and then ':'. Look before calling the parsers. */
+    for (k = i + 1; k < s->len && k - i < 6 && (cls[t[k]] & C_ALPHA || t[k] == '*'); k++)
+        ;
+    if ((lch == 'h' || lch == 'f') && k < s->len && (t[k] == ':' || t[k] == '[') &&
+        url_try(t, s->len, i, &c))
         return emit_cand(s, &c);
-    if ((cls[ch] & C_HEX) && ipv6_try(t, s->len, i, 0, &c))
+    for (k = i; k < s->len && k - i < 5 && (cls[t[k]] & C_HEX); k++)
+        ;
+    if (k > i && k < s->len && t[k] == ':' && ipv6_try(t, s->len, i, 0, &c))
         return emit_cand(s, &c);
     return scan_run(s, i, &c);
 }

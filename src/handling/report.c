@@ -7,6 +7,8 @@
  * This file is the bulk-import hot path: prepared statements only, no per-report JSON
  * beyond the input, and the caller batches many reports per transaction.
  */
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,24 +16,6 @@
 
 static const char *const sources[] = {"api",   "email",     "feed", "sensor", "simulator",
                                       "cli",   "web",       "import", "phone", "other", NULL};
-
-struct report_in {
-    const char *content;
-    size_t content_len;
-    const char *source;
-    const char *reporter;
-    const char *subject;
-    char tlp[16];
-    const char *rsit_class;
-    const char *rsit_type;
-    int64_t received_at;
-};
-
-struct report_out {
-    int64_t id;
-    int64_t incident_id;
-    bool dup;
-};
 
 const char *hk_jstr(json_t *o, const char *key)
 {
@@ -47,7 +31,7 @@ hk_err hk_require_staff(struct hk_ctx *ctx)
     return hk_errf(ctx->em, HK_EPERM, "this action needs the handler or admin role");
 }
 
-static hk_err parse_in(struct hk_ctx *ctx, json_t *body, struct report_in *in)
+hk_err hk_report_parse_in(struct hk_ctx *ctx, json_t *body, struct report_in *in)
 {
     static const char *const allowed[] = {"content", "source",    "reporter",  "subject", "tlp",
                                           "rsit_class", "rsit_type", "received_at", NULL};
@@ -103,30 +87,72 @@ static hk_err parse_in(struct hk_ctx *ctx, json_t *body, struct report_in *in)
 /* Dedup key: the authenticated user when there is one, else the stated reporter. */
 static void content_hash(struct hk_ctx *ctx, const struct report_in *in, uint8_t out[32])
 {
-    struct hk_buf b = HK_BUF_INIT(HK_BUF_UNBOUNDED);
+    crypto_hash_sha256_state h;
+    char key[64];
+    int n = snprintf(key, sizeof(key), "u:%lld", (long long)ctx->who.user_id);
 
-    if (ctx->who.user_id)
-        (void)hk_buf_appendf(&b, "u:%lld", (long long)ctx->who.user_id);
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, (const unsigned char *)key, (unsigned long long)n + 1);
+    crypto_hash_sha256_update(&h, (const unsigned char *)"r:", 2);
+    crypto_hash_sha256_update(&h, (const unsigned char *)in->reporter, strlen(in->reporter) + 1);
+    crypto_hash_sha256_update(&h, (const unsigned char *)in->content, in->content_len);
+    crypto_hash_sha256_final(&h, out);
+}
+
+/* Folds one stored or folded report into the batch's audit digest. */
+static void batch_note(struct hk_ctx *ctx, int64_t id, const uint8_t hash[32], bool dup)
+{
+    crypto_hash_sha256_state h;
+    char num[32];
+    int n = snprintf(num, sizeof(num), "%s%lld", dup ? "d" : "r", (long long)id);
+
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, ctx->batch.digest, 32);
+    crypto_hash_sha256_update(&h, (const unsigned char *)num, (unsigned long long)n);
+    crypto_hash_sha256_update(&h, hash, 32);
+    crypto_hash_sha256_final(&h, ctx->batch.digest);
+    if (!ctx->batch.first || id < ctx->batch.first)
+        ctx->batch.first = id;
+    if (id > ctx->batch.last)
+        ctx->batch.last = id;
+    if (dup)
+        ctx->batch.folded++;
     else
-        (void)hk_buf_appendf(&b, "r:%s", in->reporter);
-    (void)hk_buf_append(&b, "", 1);
-    (void)hk_buf_append(&b, in->content, in->content_len);
-    hk_sha256(b.buf, b.len, out);
-    hk_buf_release(&b);
+        ctx->batch.stored++;
+}
+
+/* Writes the batch's single audit entry (bulk import) and resets the batch. */
+hk_err hk_report_bulk_flush(struct hk_ctx *ctx)
+{
+    char hex[65];
+    json_t *after;
+    hk_err err = HK_OK;
+
+    if (ctx->batch.stored + ctx->batch.folded) {
+        hk_hex(ctx->batch.digest, 32, hex);
+        after = json_pack("{s:I, s:I, s:I, s:I, s:s}", "stored", (json_int_t)ctx->batch.stored,
+                          "folded_duplicates", (json_int_t)ctx->batch.folded, "first_id",
+                          (json_int_t)ctx->batch.first, "last_id", (json_int_t)ctx->batch.last,
+                          "digest", hex);
+        err = hk_audit(ctx, "report.import", "report", ctx->batch.first, NULL, after);
+        json_decref(after);
+    }
+    ctx->batch.stored = ctx->batch.folded = 0;
+    ctx->batch.first = ctx->batch.last = 0;
+    memset(ctx->batch.digest, 0, 32);
+    return err;
 }
 
 static hk_err obs_id(struct hk_ctx *ctx, const struct hk_observable *o, int64_t *id)
 {
-    const char *type = hk_obs_type_name(o->type);
-    hk_err err = hk_store_exec(ctx->st, HK_Q_OBS_INSERT,
-                               HK_SQL_ARGS(hk_sql_text(type), hk_sql_textn(o->value, o->len),
-                                           hk_sql_int(ctx->now)),
-                               id);
+    hk_err err;
 
-    if (err || *id)
-        return err;
-    return hk_store_scalar(ctx->st, HK_Q_OBS_GET_ID,
-                           HK_SQL_ARGS(hk_sql_text(type), hk_sql_textn(o->value, o->len)), id);
+    if (ctx->import && (*id = hk_import_cache_obs_get(ctx->import, o->type, o->value, o->len)))
+        return HK_OK;
+    err = hk_observable_id(ctx, o->type, o->value, o->len, true, id);
+    if (!err && ctx->import)
+        hk_import_cache_obs_put(ctx->import, o->type, o->value, o->len, *id);
+    return err;
 }
 
 struct cand {
@@ -146,7 +172,10 @@ static hk_err correlate(struct hk_ctx *ctx, const int64_t *ids, size_t n, int64_
     for (size_t i = 0; i < n; i++) {
         int64_t inc[16];
         size_t k = 0;
-        hk_err err = hk_store_ids(ctx->st, HK_Q_OBS_CORRELATE,
+        hk_err err;
+        if (ctx->import && !hk_import_cache_set_has(ctx->import, ids[i]))
+            continue; /* linked to no open incident: cannot correlate */
+        err = hk_store_ids(ctx->st, HK_Q_OBS_CORRELATE,
                                   HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(since)), inc, 16,
                                   &k);
         if (err)
@@ -172,13 +201,13 @@ static hk_err correlate(struct hk_ctx *ctx, const int64_t *ids, size_t n, int64_
     return HK_OK;
 }
 
-static json_t *correlation_reason(struct hk_ctx *ctx, const struct cand *best,
-                                  const int64_t *ids, size_t n)
+static json_t *correlation_reason(struct hk_ctx *ctx, const struct hk_obs_list *obs,
+                                  const struct cand *best, const int64_t *ids, size_t n)
 {
     json_t *shared = json_array();
 
     /* The shared observables are re-derived cheaply: those linked to the incident. */
-    for (size_t i = best->first_obs; i < n && i < ctx->obs.n; i++) {
+    for (size_t i = best->first_obs; i < n && i < obs->n; i++) {
         int64_t inc[16];
         size_t k = 0;
         if (hk_store_ids(ctx->st, HK_Q_OBS_CORRELATE,
@@ -186,7 +215,7 @@ static json_t *correlation_reason(struct hk_ctx *ctx, const struct cand *best,
             break;
         for (size_t j = 0; j < k; j++) {
             if (inc[j] == best->incident) {
-                const struct hk_observable *o = &ctx->obs.items[i];
+                const struct hk_observable *o = &obs->items[i];
                 json_array_append_new(shared, json_pack("{s:s, s:s%}", "type",
                                                         hk_obs_type_name(o->type), "value",
                                                         o->value, o->len));
@@ -203,7 +232,10 @@ static hk_err link_incident_obs(struct hk_ctx *ctx, int64_t incident, const int6
                                 int64_t seen)
 {
     for (size_t i = 0; i < n; i++) {
-        hk_err err = hk_store_exec(
+        hk_err err;
+        if (ctx->import)
+            hk_import_cache_set_add(ctx->import, ids[i]);
+        err = hk_store_exec(
             ctx->st, HK_Q_OBS_LINK_INCIDENT,
             HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(incident), hk_sql_int(seen)), NULL);
         if (err)
@@ -213,7 +245,7 @@ static hk_err link_incident_obs(struct hk_ctx *ctx, int64_t incident, const int6
 }
 
 static hk_err audit_new(struct hk_ctx *ctx, const struct report_in *in, const uint8_t hash[32],
-                        const struct report_out *out)
+                        size_t nobs, const struct report_out *out)
 {
     char hex[65];
     json_t *after;
@@ -223,7 +255,7 @@ static hk_err audit_new(struct hk_ctx *ctx, const struct report_in *in, const ui
     after = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)out->id,
                       "source", in->source, "reporter", in->reporter, "subject",
                       in->subject ? in->subject : "", "tlp", in->tlp, "content_sha256", hex,
-                      "observables", (json_int_t)ctx->obs.n);
+                      "observables", (json_int_t)nobs);
     if (out->incident_id)
         json_object_set_new(after, "incident_id", json_integer(out->incident_id));
     err = hk_audit(ctx, "report.create", "report", out->id, NULL, after);
@@ -243,6 +275,10 @@ static hk_err fold_duplicate(struct hk_ctx *ctx, const uint8_t hash[32], struct 
     if (err)
         return err;
     out->dup = true;
+    if (ctx->batch.active) {
+        batch_note(ctx, out->id, hash, true);
+        return HK_OK;
+    }
     after = json_pack("{s:s}", "folded", "exact duplicate (same reporter, same content)");
     err = hk_audit(ctx, "report.duplicate", "report", out->id, NULL, after);
     json_decref(after);
@@ -250,16 +286,32 @@ static hk_err fold_duplicate(struct hk_ctx *ctx, const uint8_t hash[32], struct 
 }
 
 /* Stores one validated report: dedup, observables, correlation, audit. */
-static hk_err store_report(struct hk_ctx *ctx, const struct report_in *in, struct report_out *out)
+hk_err hk_report_prepare(struct hk_ctx *ctx, const struct report_in *in, uint8_t hash[32],
+                         struct hk_obs_list *obs)
 {
-    uint8_t hash[32];
+    struct hk_buf b = HK_BUF_INIT(HK_BUF_UNBOUNDED);
+    hk_err err;
+
+    content_hash(ctx, in, hash);
+    if (!in->subject || !*in->subject)
+        return hk_obs_extract(in->content, in->content_len, obs);
+    (void)hk_buf_appends(&b, in->subject);
+    (void)hk_buf_appendc(&b, '\n');
+    (void)hk_buf_append(&b, in->content, in->content_len);
+    err = hk_obs_extract(b.buf, b.len, obs);
+    hk_buf_release(&b);
+    return err;
+}
+
+hk_err hk_report_store(struct hk_ctx *ctx, const struct report_in *in, const uint8_t hash[32],
+                       const struct hk_obs_list *obs, struct report_out *out)
+{
     int64_t ids[HK_OBS_DEFAULT_MAX];
     struct cand best;
     size_t n = 0;
     hk_err err;
 
     memset(out, 0, sizeof(*out));
-    content_hash(ctx, in, hash);
     err = hk_store_exec(ctx->st, HK_Q_REPORT_INSERT,
                         HK_SQL_ARGS(hk_sql_text(in->source), hk_sql_int0(ctx->who.user_id),
                                     hk_sql_text(in->reporter),
@@ -274,20 +326,8 @@ static hk_err store_report(struct hk_ctx *ctx, const struct report_in *in, struc
         return err;
     if (!out->id)
         return fold_duplicate(ctx, hash, out);
-    if (in->subject && *in->subject) {
-        struct hk_buf b = HK_BUF_INIT(HK_BUF_UNBOUNDED);
-        (void)hk_buf_appends(&b, in->subject);
-        (void)hk_buf_appendc(&b, '\n');
-        (void)hk_buf_append(&b, in->content, in->content_len);
-        err = hk_obs_extract(b.buf, b.len, &ctx->obs);
-        hk_buf_release(&b);
-    } else {
-        err = hk_obs_extract(in->content, in->content_len, &ctx->obs);
-    }
-    if (err)
-        return err;
-    for (size_t i = 0; i < ctx->obs.n; i++) {
-        err = obs_id(ctx, &ctx->obs.items[i], &ids[n]);
+    for (size_t i = 0; i < obs->n && n < HK_OBS_DEFAULT_MAX; i++) {
+        err = obs_id(ctx, &obs->items[i], &ids[n]);
         if (!err)
             err = hk_store_exec(ctx->st, HK_Q_OBS_LINK_REPORT,
                                 HK_SQL_ARGS(hk_sql_int(ids[n]), hk_sql_int(out->id)), NULL);
@@ -297,7 +337,7 @@ static hk_err store_report(struct hk_ctx *ctx, const struct report_in *in, struc
     }
     err = correlate(ctx, ids, n, in->received_at - ctx->cfg->correlation_window, &best);
     if (!err && best.incident) {
-        json_t *why = correlation_reason(ctx, &best, ids, n);
+        json_t *why = correlation_reason(ctx, obs, &best, ids, n);
         char *txt = json_dumps(why, JSON_COMPACT);
         err = hk_store_exec(ctx->st, HK_Q_REPORT_SET_INCIDENT,
                             HK_SQL_ARGS(hk_sql_int(out->id), hk_sql_int(best.incident),
@@ -311,9 +351,19 @@ static hk_err store_report(struct hk_ctx *ctx, const struct report_in *in, struc
             err = hk_incident_touch(ctx, best.incident, false);
         out->incident_id = best.incident;
     }
-    if (!err)
-        err = audit_new(ctx, in, hash, out);
+    if (!err && ctx->batch.active)
+        batch_note(ctx, out->id, hash, false);
+    else if (!err)
+        err = audit_new(ctx, in, hash, obs->n, out);
     return err;
+}
+
+static hk_err store_report(struct hk_ctx *ctx, const struct report_in *in, struct report_out *out)
+{
+    uint8_t hash[32];
+    hk_err err = hk_report_prepare(ctx, in, hash, &ctx->obs);
+
+    return err ? err : hk_report_store(ctx, in, hash, &ctx->obs, out);
 }
 
 hk_err hk_report_load(struct hk_ctx *ctx, int64_t id, json_t **out)
@@ -355,7 +405,7 @@ hk_err hk_report_submit(struct hk_ctx *ctx, json_t *body, json_t **out, bool *is
     struct report_out ro;
     hk_err err;
 
-    err = parse_in(ctx, body, &in);
+    err = hk_report_parse_in(ctx, body, &in);
     if (err)
         return err;
     err = store_report(ctx, &in, &ro);
@@ -555,7 +605,7 @@ static hk_err import_line(struct hk_ctx *ctx, const char *line, size_t len,
         return HK_OK;
     }
     ctx->em = lm;
-    err = parse_in(ctx, o, &in);
+    err = hk_report_parse_in(ctx, o, &in);
     ctx->em = saved;
     if (err) {
         st->rejected++;
@@ -584,46 +634,32 @@ static bool blank(const char *p, size_t n)
     return true;
 }
 
-hk_err hk_report_import(struct hk_ctx *ctx, FILE *f, size_t batch, struct hk_import_stats *st)
+static hk_err load_open(json_t *row, void *arg)
 {
-    char *line = NULL;
-    size_t cap = 0, in_batch = 0;
-    ssize_t n;
-    hk_err err = HK_OK;
-    struct hk_errmsg lm;
+    hk_import_cache_set_add(arg, json_integer_value(json_object_get(row, "observable_id")));
+    return HK_OK;
+}
 
-    memset(st, 0, sizeof(*st));
-    if ((err = hk_require_staff(ctx)))
-        return err;
-    while ((n = getline(&line, &cap, f)) >= 0) {
-        st->lines++;
-        if (blank(line, (size_t)n))
-            continue;
-        if (!in_batch && (err = hk_ctx_begin(ctx, true)))
-            break;
-        lm.text[0] = '\0';
-        err = import_line(ctx, line, (size_t)n, st, &lm);
-        if (err) {
-            hk_ctx_rollback(ctx);
-            hk_errf(ctx->em, err, "line %llu: %s", (unsigned long long)st->lines,
-                    hk_strerror(err));
-            in_batch = 0;
-            break;
-        }
-        if (lm.text[0])
-            hk_log(HK_LOG_WARN, "import: line %llu skipped: %s", (unsigned long long)st->lines,
-                   lm.text);
-        if (++in_batch >= batch) {
-            err = hk_ctx_commit(ctx);
-            in_batch = 0;
-            if (err)
-                break;
-        }
-    }
-    if (in_batch)
-        err = hk_ctx_commit(ctx);
-    free(line);
+/* Bulk mode: caches on, one audit entry per batch. */
+hk_err hk_report_bulk_begin(struct hk_ctx *ctx)
+{
+    hk_err err;
+
+    ctx->import = hk_import_cache_new();
+    memset(&ctx->batch, 0, sizeof(ctx->batch));
+    ctx->batch.active = 1;
+    err = hk_store_begin(ctx->st, false);
+    if (!err)
+        err = hk_store_each(ctx->st, HK_Q_OBS_OPEN_IDS, NULL, 0, load_open, ctx->import);
+    hk_store_rollback(ctx->st);
     return err;
+}
+
+void hk_report_bulk_end(struct hk_ctx *ctx)
+{
+    hk_import_cache_free(ctx->import);
+    ctx->import = NULL;
+    ctx->batch.active = 0;
 }
 
 hk_err hk_report_import_buf(struct hk_ctx *ctx, const char *p, size_t n,

@@ -95,7 +95,8 @@ static hk_err sq_open(const char *dir, struct hk_store **out, struct hk_errmsg *
     sqlite3_busy_timeout(s->db, 10000);
     if (run(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                    "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
-                   "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;")) {
+                   "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; "
+                   "PRAGMA wal_autocheckpoint=16384;")) {
         hk_errf(m, HK_EDB, "cannot configure database '%s'", path);
         sqlite3_close(s->db);
         free(s);

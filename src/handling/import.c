@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The bulk importer of JSON-lines reports, as a two-stage pipeline so both cores work:
+ * a reader thread parses each line (jansson), validates it, hashes it and extracts its
+ * observables into a ring of reusable slots; the calling thread stores the prepared
+ * reports in transactions of `batch` lines (one audit entry per batch). A malformed line
+ * is skipped and counted; a store error rolls back the open batch and stops the import,
+ * so what is committed is always whole batches of whole reports.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handling/handling_int.h"
+
+#define RING 1024
+
+struct slot {
+    json_t *o;
+    struct report_in in;
+    uint8_t hash[32];
+    struct hk_obs_list obs;
+    uint64_t lineno;
+    int kind; /* 0 report, 1 rejected, 2 blank */
+    struct hk_errmsg em;
+};
+
+struct ring {
+    struct slot *slots;
+    size_t head, tail; /* head: next to fill; tail: next to consume */
+    int eof, stop;
+    pthread_mutex_t mu;
+    pthread_cond_t not_full, not_empty;
+    FILE *f;
+    struct hk_ctx pctx; /* the reader's copy: only cfg, who and now are used */
+};
+
+static bool blank(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+            return false;
+    return true;
+}
+
+static void fill(struct ring *r, struct slot *s, const char *line, size_t n)
+{
+    json_error_t je;
+
+    s->o = NULL;
+    s->em.text[0] = '\0';
+    if (blank(line, n)) {
+        s->kind = 2;
+        return;
+    }
+    s->kind = 1;
+    s->o = json_loadb(line, n, JSON_REJECT_DUPLICATES, &je);
+    if (!s->o) {
+        hk_errf(&s->em, HK_EPARSE, "malformed JSON: %s", je.text);
+        return;
+    }
+    r->pctx.em = &s->em;
+    if (hk_report_parse_in(&r->pctx, s->o, &s->in) ||
+        hk_report_prepare(&r->pctx, &s->in, s->hash, &s->obs)) {
+        json_decref(s->o);
+        s->o = NULL;
+        return;
+    }
+    s->kind = 0;
+}
+
+static void *reader(void *arg)
+{
+    struct ring *r = arg;
+    char *line = NULL;
+    size_t cap = 0;
+    uint64_t lineno = 0;
+    ssize_t n;
+
+    for (;;) {
+        struct slot *s;
+        pthread_mutex_lock(&r->mu);
+        while (r->head - r->tail == RING && !r->stop)
+            pthread_cond_wait(&r->not_full, &r->mu);
+        pthread_mutex_unlock(&r->mu);
+        if (r->stop)
+            break;
+        n = getline(&line, &cap, r->f);
+        if (n < 0)
+            break;
+        s = &r->slots[r->head % RING];
+        s->lineno = ++lineno;
+        fill(r, s, line, (size_t)n);
+        pthread_mutex_lock(&r->mu);
+        r->head++;
+        pthread_cond_signal(&r->not_empty);
+        pthread_mutex_unlock(&r->mu);
+    }
+    free(line);
+    pthread_mutex_lock(&r->mu);
+    r->eof = 1;
+    pthread_cond_signal(&r->not_empty);
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+/* Waits for the next prepared slot; NULL at the end of input. */
+static struct slot *next(struct ring *r)
+{
+    struct slot *s = NULL;
+
+    pthread_mutex_lock(&r->mu);
+    while (r->head == r->tail && !r->eof)
+        pthread_cond_wait(&r->not_empty, &r->mu);
+    if (r->head != r->tail)
+        s = &r->slots[r->tail % RING];
+    pthread_mutex_unlock(&r->mu);
+    return s;
+}
+
+static void release(struct ring *r, struct slot *s)
+{
+    json_decref(s->o);
+    s->o = NULL;
+    pthread_mutex_lock(&r->mu);
+    r->tail++;
+    pthread_cond_signal(&r->not_full);
+    pthread_mutex_unlock(&r->mu);
+}
+
+static hk_err consume(struct hk_ctx *ctx, struct ring *r, size_t batch, struct hk_import_stats *st)
+{
+    struct slot *s;
+    struct report_out ro;
+    size_t in_batch = 0;
+    hk_err err = HK_OK;
+
+    while ((s = next(r))) {
+        st->lines = s->lineno;
+        if (s->kind == 1) {
+            st->rejected++;
+            hk_log(HK_LOG_WARN, "import: line %llu skipped: %s", (unsigned long long)s->lineno,
+                   s->em.text);
+        } else if (s->kind == 0) {
+            if (!in_batch && (err = hk_ctx_begin(ctx, true)))
+                break;
+            err = hk_report_store(ctx, &s->in, s->hash, &s->obs, &ro);
+            if (err) {
+                hk_ctx_rollback(ctx);
+                hk_errf(ctx->em, err, "line %llu: %s", (unsigned long long)s->lineno,
+                        hk_strerror(err));
+                in_batch = 0;
+                break;
+            }
+            st->stored += !ro.dup;
+            st->duplicates += ro.dup;
+            st->correlated += ro.incident_id && !ro.dup;
+            if (++in_batch >= batch) {
+                in_batch = 0;
+                if ((err = hk_report_bulk_flush(ctx)) || (err = hk_ctx_commit(ctx)))
+                    break;
+            }
+        }
+        release(r, s);
+    }
+    if (!err && in_batch && !(err = hk_report_bulk_flush(ctx)))
+        err = hk_ctx_commit(ctx);
+    else if (err && in_batch)
+        hk_ctx_rollback(ctx);
+    return err;
+}
+
+hk_err hk_report_import(struct hk_ctx *ctx, FILE *f, size_t batch, struct hk_import_stats *st)
+{
+    struct ring r;
+    pthread_t th;
+    hk_err err;
+
+    memset(st, 0, sizeof(*st));
+    if ((err = hk_require_staff(ctx)) || (err = hk_report_bulk_begin(ctx)))
+        return err;
+    memset(&r, 0, sizeof(r));
+    r.slots = hk_xcalloc(RING, sizeof(*r.slots));
+    for (size_t i = 0; i < RING; i++)
+        hk_obs_list_init(&r.slots[i].obs, HK_OBS_DEFAULT_MAX);
+    r.f = f;
+    r.pctx = *ctx;
+    r.pctx.now = hk_now();
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_cond_init(&r.not_full, NULL);
+    pthread_cond_init(&r.not_empty, NULL);
+    if (pthread_create(&th, NULL, reader, &r)) {
+        err = HK_EIO;
+        goto out;
+    }
+    err = consume(ctx, &r, batch ? batch : 10000, st);
+    /* Stop the reader and free what it prepared but we did not store. */
+    pthread_mutex_lock(&r.mu);
+    r.stop = 1;
+    pthread_cond_signal(&r.not_full);
+    pthread_mutex_unlock(&r.mu);
+    pthread_join(th, NULL);
+    for (; r.tail != r.head; r.tail++)
+        json_decref(r.slots[r.tail % RING].o);
+out:
+    for (size_t i = 0; i < RING; i++)
+        hk_obs_list_release(&r.slots[i].obs);
+    free(r.slots);
+    pthread_cond_destroy(&r.not_full);
+    pthread_cond_destroy(&r.not_empty);
+    pthread_mutex_destroy(&r.mu);
+    hk_report_bulk_end(ctx);
+    return err;
+}

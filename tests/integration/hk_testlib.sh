@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: MIT
+# Shared helpers for the integration scripts (sourced, not run: ctest only runs t_*.sh).
+# Counting checks (ok/bad/finish prints "N passed, M failed"), a scratch directory removed
+# on exit, starting and stopping `hikeshi serve` on an ephemeral loopback port with bounded
+# waits, and a JSON validity check that uses python3 or jq when present.
+# Every process started here is recorded in HK_PIDS and killed by the exit trap.
+
+: "${HK_BIN:?HK_BIN must name the hikeshi binary}"
+: "${HK_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
+
+HK_PASS=0
+HK_FAIL=0
+HK_PIDS=""
+HK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/hk_it.XXXXXX") || exit 1
+
+hk_cleanup() {
+    for p in $HK_PIDS; do
+        kill -9 "$p" 2>/dev/null
+    done
+    for p in $HK_PIDS; do
+        wait "$p" 2>/dev/null
+    done
+    rm -rf "$HK_TMP"
+}
+trap 'hk_cleanup' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ok() {
+    HK_PASS=$((HK_PASS + 1))
+    echo "ok - $*"
+}
+
+bad() {
+    HK_FAIL=$((HK_FAIL + 1))
+    echo "FAIL - $*"
+}
+
+# check DESCRIPTION COMMAND...: one check that passes when the command exits 0.
+check() {
+    d=$1
+    shift
+    if "$@"; then ok "$d"; else bad "$d"; fi
+}
+
+finish() {
+    echo "$HK_PASS passed, $HK_FAIL failed"
+    [ "$HK_FAIL" -eq 0 ]
+    exit $?
+}
+
+hk_forget_pid() {
+    np=""
+    for p in $HK_PIDS; do
+        [ "$p" = "$1" ] || np="$np $p"
+    done
+    HK_PIDS=$np
+}
+
+# start_server DIR LOG: starts `hikeshi serve` on DIR; sets SRV_PID and SRV_PORT, and
+# SRV_TOKEN when this start printed the first admin token. Returns non-zero if the server
+# did not announce its port within 10 s.
+start_server() {
+    "$HK_BIN" --data "$1" serve --listen 127.0.0.1:0 >"$2" 2>"$2.err" &
+    SRV_PID=$!
+    HK_PIDS="$HK_PIDS $SRV_PID"
+    SRV_PORT=""
+    i=0
+    while [ $i -lt 100 ]; do
+        SRV_PORT=$(sed -n 's/.*(port \([0-9][0-9]*\)).*/\1/p' "$2" 2>/dev/null)
+        [ -n "$SRV_PORT" ] && break
+        kill -0 "$SRV_PID" 2>/dev/null || break
+        sleep 0.1
+        i=$((i + 1))
+    done
+    SRV_TOKEN=$(sed -n 's/^    \(hk_[A-Za-z0-9_-]*\)$/\1/p' "$2" | head -n 1)
+    [ -n "$SRV_PORT" ]
+}
+
+# stop_server [SIGNAL]: stops SRV_PID (SIGTERM by default) and waits at most 10 s.
+# Sets SRV_RC to the exit status.
+stop_server() {
+    kill "-${1:-TERM}" "$SRV_PID" 2>/dev/null
+    i=0
+    while kill -0 "$SRV_PID" 2>/dev/null && [ $i -lt 100 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kill -9 "$SRV_PID" 2>/dev/null
+    wait "$SRV_PID" 2>/dev/null
+    SRV_RC=$?
+    hk_forget_pid "$SRV_PID"
+}
+
+# json_ok FILE: FILE holds one valid JSON document.
+json_ok() {
+    if command -v python3 >/dev/null 2>&1; then
+        python3 -m json.tool "$1" >/dev/null 2>&1
+    elif command -v jq >/dev/null 2>&1; then
+        jq -e . "$1" >/dev/null 2>&1
+    else
+        # Fallback without a parser: an object or array from first to last character.
+        tr -d ' \n\t\r' <"$1" | grep -Eq '^(\{.*\}|\[.*\])$'
+    fi
+}
+
+# jget FILE KEY: the first "KEY": scalar in FILE (string, integer, null, true or false),
+# at whatever depth; answers put "id" and the state first, so this is enough to assert them.
+jget() {
+    grep -o "\"$2\": *\(\"[^\"]*\"\|-\?[0-9][0-9]*\|null\|true\|false\)" "$1" | head -n 1 |
+        sed "s/^\"$2\": *//; s/^\"\(.*\)\"\$/\1/"
+}
