@@ -31,7 +31,7 @@ TOKEN=$(admin_token "$DATA")
 
 echo "== loading $COUNT incidents into $DATA/hikeshi.db"
 t0=$(now)
-sqlite3 "$DATA/hikeshi.db" <<EOF
+sqlite3 "$DATA/hikeshi.db" <<EOF >/dev/null
 PRAGMA journal_mode=WAL;
 PRAGMA synchronous=OFF;
 BEGIN;

@@ -162,7 +162,7 @@ struct cand {
 };
 
 /* Picks the open incident sharing the most observables (ties: the most recent). */
-static hk_err correlate(struct hk_ctx *ctx, const int64_t *ids, size_t n, int64_t since,
+static hk_err correlate(struct hk_ctx *ctx, const int64_t *ids, size_t n, int64_t at,
                         struct cand *best)
 {
     struct cand c[32];
@@ -176,7 +176,10 @@ static hk_err correlate(struct hk_ctx *ctx, const int64_t *ids, size_t n, int64_
         if (ctx->import && !hk_import_cache_set_has(ctx->import, ids[i]))
             continue; /* linked to no open incident: cannot correlate */
         err = hk_store_ids(ctx->st, HK_Q_OBS_CORRELATE,
-                                  HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(since)), inc, 16,
+                                  HK_SQL_ARGS(hk_sql_int(ids[i]),
+                                        hk_sql_int(at - ctx->cfg->correlation_window),
+                                        hk_sql_int(at + ctx->cfg->correlation_window)),
+                            inc, 16,
                                   &k);
         if (err)
             return err;
@@ -211,7 +214,9 @@ static json_t *correlation_reason(struct hk_ctx *ctx, const struct hk_obs_list *
         int64_t inc[16];
         size_t k = 0;
         if (hk_store_ids(ctx->st, HK_Q_OBS_CORRELATE,
-                         HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(0)), inc, 16, &k))
+                         HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(INT64_MIN),
+                                     hk_sql_int(INT64_MAX)),
+                         inc, 16, &k))
             break;
         for (size_t j = 0; j < k; j++) {
             if (inc[j] == best->incident) {
@@ -335,7 +340,7 @@ hk_err hk_report_store(struct hk_ctx *ctx, const struct report_in *in, const uin
             return err;
         n++;
     }
-    err = correlate(ctx, ids, n, in->received_at - ctx->cfg->correlation_window, &best);
+    err = correlate(ctx, ids, n, in->received_at, &best);
     if (!err && best.incident) {
         json_t *why = correlation_reason(ctx, obs, &best, ids, n);
         char *txt = json_dumps(why, JSON_COMPACT);

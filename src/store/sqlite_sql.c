@@ -79,7 +79,7 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
         "io.incident_id = ?1 ORDER BY o.id LIMIT 5000",
     [HK_Q_OBS_CORRELATE] =
         "SELECT io.incident_id FROM incident_observables io JOIN incidents i ON i.id = "
-        "io.incident_id WHERE io.observable_id = ?1 AND io.last_seen >= ?2 AND i.state NOT IN "
+        "io.incident_id WHERE io.observable_id = ?1 AND io.last_seen BETWEEN ?2 AND ?3 AND i.state NOT IN "
         "('resolved', 'abandoned') ORDER BY io.last_seen DESC, io.incident_id DESC LIMIT 16",
     [HK_Q_OBS_OPEN_IDS] = "SELECT DISTINCT io.observable_id FROM incident_observables io JOIN "
                           "incidents i ON i.id = io.incident_id WHERE i.state NOT IN "
