@@ -55,7 +55,10 @@ enum {
     C_DOT = 0x100,    /* '.' */
     C_DASH = 0x200,   /* '-' */
     C_NONHEX = 0x400, /* a letter that is not a hex digit */
-    C_ALNUM = C_DIGIT | C_ALPHA
+    C_XRUN = 0x800,   /* '_', '+' and '%' */
+    C_OPEN = 0x1000,  /* '[', '(' and '{', which may open a defanged separator */
+    C_ALNUM = C_DIGIT | C_ALPHA,
+    C_NOTHEX = C_NONHEX | C_DOT | C_DASH | C_XRUN /* in a run: not only hex digits */
 };
 
 #define IS_D(c)    ((c) >= '0' && (c) <= '9')
@@ -74,7 +77,9 @@ enum {
      ((IS_AN(c) || IS_RUNP(c)) ? C_RUN : 0) | ((IS_AN(c) || IS_URLP(c)) ? C_URL : 0) |         \
      ((IS_HX(c) || (c) == ':' || (c) == '.') ? C_V6 : 0) | (IS_SP(c) ? C_SPACE : 0) |          \
      ((IS_AN(c) || (c) == '.' || (c) == ':') ? C_START : 0) | ((c) == '.' ? C_DOT : 0) |       \
-     ((c) == '-' ? C_DASH : 0) | ((IS_A(c) && !IS_HX(c)) ? C_NONHEX : 0))
+     ((c) == '-' ? C_DASH : 0) | ((IS_A(c) && !IS_HX(c)) ? C_NONHEX : 0) |                    \
+     (((c) == '_' || (c) == '+' || (c) == '%') ? C_XRUN : 0) |                                 \
+     (((c) == '[' || (c) == '(' || (c) == '{') ? C_OPEN : 0))
 #define CLS4(n)  CLS(n), CLS((n) + 1), CLS((n) + 2), CLS((n) + 3)
 #define CLS16(n) CLS4(n), CLS4((n) + 4), CLS4((n) + 8), CLS4((n) + 12)
 #define CLS64(n) CLS16(n), CLS16((n) + 16), CLS16((n) + 32), CLS16((n) + 48)
@@ -494,6 +499,8 @@ static void run_scan(const unsigned char *t, size_t len, size_t i, struct run *r
             i++;
             continue;
         }
+        if (!(c & C_OPEN))
+            break;
         k = defang_at(t + i, len - i, &kind);
         if (!k || kind != DK_DOT)
             break;
@@ -1062,48 +1069,45 @@ static int run_is_plain(const unsigned char *t, size_t len, const struct run *r)
            next != '@' && next != '[' && next != '(' && next != '{';
 }
 
-static size_t scan_run(struct scan *s, size_t i, struct cand *c)
+/* The rest of a run that is neither a URL scheme nor an IPv6 group. */
+static size_t scan_run(struct scan *s, const struct run *r, struct cand *c)
 {
-    struct run r;
-
-    run_scan(s->t, s->len, i, &r);
-    if (run_is_plain(s->t, s->len, &r))
-        return r.end;
-    if (run_primary(s->t, s->len, &r, 0, c))
+    if (run_is_plain(s->t, s->len, r))
+        return r->end;
+    if (run_primary(s->t, s->len, r, 0, c))
         return emit_cand(s, c);
-    if (r.end - r.start >= 32)
-        hash_segments(s, s->t + r.start, r.end - r.start);
-    if ((r.acc & (C_DOT | C_DASH)) == (C_DOT | C_DASH))
-        ipv4_ranges(s, &r);
-    return r.end;
+    if (r->end - r->start >= 32)
+        hash_segments(s, s->t + r->start, r->end - r->start);
+    if ((r->acc & (C_DOT | C_DASH)) == (C_DOT | C_DASH))
+        ipv4_ranges(s, r);
+    return r->end;
 }
 
 /* Handles the candidate that starts at t[i] (a START byte, not inside a word) and returns
- * where the scan goes on. */
+ * where the scan goes on. The run is read once; only a run that stops at ':', '[' or '*'
+ * can be a scheme ("https:", "hxxp[:]", "h**p") or the first group of an IPv6 address. */
 static size_t scan_at(struct scan *s, size_t i)
 {
     const unsigned char *t = s->t;
-    unsigned char ch = t[i], lch = lc(ch);
-    size_t k;
+    size_t len = s->len;
+    unsigned char lch = lc(t[i]), nx;
+    struct run r;
     struct cand c;
 
-    if (ch == ':') {
+    if (t[i] == ':') {
         if (i > 0 && ((cls[t[i - 1]] & C_ALNUM) || t[i - 1] == ':'))
             return i + 1;
-        return ipv6_try(t, s->len, i, 0, &c) ? emit_cand(s, &c) : i + 1;
+        return ipv6_try(t, len, i, 0, &c) ? emit_cand(s, &c) : i + 1;
     }
-    /* A scheme is at most five bytes and then ':' or '['; an IPv6 group at most four hex
-     * digits and then ':'. Look before calling the parsers. */
-    for (k = i + 1; k < s->len && k - i < 6 && (cls[t[k]] & C_ALPHA || t[k] == '*'); k++)
-        ;
-    if ((lch == 'h' || lch == 'f') && k < s->len && (t[k] == ':' || t[k] == '[') &&
-        url_try(t, s->len, i, &c))
-        return emit_cand(s, &c);
-    for (k = i; k < s->len && k - i < 5 && (cls[t[k]] & C_HEX); k++)
-        ;
-    if (k > i && k < s->len && t[k] == ':' && ipv6_try(t, s->len, i, 0, &c))
-        return emit_cand(s, &c);
-    return scan_run(s, i, &c);
+    run_scan(t, len, i, &r);
+    nx = r.end < len ? t[r.end] : 0;
+    if (nx == ':' || nx == '[' || nx == '*') {
+        if ((lch == 'h' || lch == 'f') && r.end - i <= 5 && url_try(t, len, i, &c))
+            return emit_cand(s, &c);
+        if (nx == ':' && r.end - i <= 4 && !(r.acc & C_NOTHEX) && ipv6_try(t, len, i, 0, &c))
+            return emit_cand(s, &c);
+    }
+    return scan_run(s, &r, &c);
 }
 
 hk_err hk_obs_extract(const char *text, size_t len, struct hk_obs_list *l)
