@@ -38,6 +38,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* In observables_tld.c; declared here until the handling module has a private header. */
 int hk_obs_tld_known(const char *label, size_t len);
@@ -57,6 +60,7 @@ enum {
     C_NONHEX = 0x400, /* a letter that is not a hex digit */
     C_XRUN = 0x800,   /* '_', '+' and '%' */
     C_OPEN = 0x1000,  /* '[', '(' and '{', which may open a defanged separator */
+    C_WEND = 0x2000,  /* ends a plain word: not a run byte, not ':', '@', '*' or C_OPEN */
     C_ALNUM = C_DIGIT | C_ALPHA,
     C_NOTHEX = C_NONHEX | C_DOT | C_DASH | C_XRUN /* in a run: not only hex digits */
 };
@@ -79,7 +83,11 @@ enum {
      ((IS_AN(c) || (c) == '.' || (c) == ':') ? C_START : 0) | ((c) == '.' ? C_DOT : 0) |       \
      ((c) == '-' ? C_DASH : 0) | ((IS_A(c) && !IS_HX(c)) ? C_NONHEX : 0) |                    \
      (((c) == '_' || (c) == '+' || (c) == '%') ? C_XRUN : 0) |                                 \
-     (((c) == '[' || (c) == '(' || (c) == '{') ? C_OPEN : 0))
+     (((c) == '[' || (c) == '(' || (c) == '{') ? C_OPEN : 0) |                                 \
+     ((!IS_AN(c) && !IS_RUNP(c) && (c) != ':' && (c) != '@' && (c) != '*' && (c) != '[' &&     \
+       (c) != '(' && (c) != '{')                                                               \
+          ? C_WEND                                                                             \
+          : 0))
 #define CLS4(n)  CLS(n), CLS((n) + 1), CLS((n) + 2), CLS((n) + 3)
 #define CLS16(n) CLS4(n), CLS4((n) + 4), CLS4((n) + 8), CLS4((n) + 12)
 #define CLS64(n) CLS16(n), CLS16((n) + 16), CLS16((n) + 32), CLS16((n) + 48)
@@ -1110,6 +1118,41 @@ static size_t scan_at(struct scan *s, size_t i)
     return scan_run(s, &r, &c);
 }
 
+#if defined(__SSE2__)
+/*
+ * Skips 16-byte blocks of plain prose: letters (but not 'A', for "AS 64496") and the
+ * separators ' ', ',', '\t', '\n', '\r', up to and including the last separator of each
+ * block. The scalar loop would skip exactly these bytes (each word in such a block is
+ * letters only, shorter than 16 and ended by a separator), so this changes nothing but the
+ * speed: prose is most of a report. i must not be inside a word, which holds at the top of
+ * the scan loop.
+ */
+static size_t skip_prose(const unsigned char *t, size_t len, size_t i)
+{
+    const __m128i a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1);
+
+    while (len - i >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        __m128i lo = _mm_or_si128(x, _mm_set1_epi8(0x20));
+        __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lo, a1), _mm_cmplt_epi8(lo, z1));
+        __m128i sep = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+                                   _mm_cmpeq_epi8(x, _mm_set1_epi8(',')));
+        unsigned ml, ms;
+
+        sep = _mm_or_si128(sep, _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+        sep = _mm_or_si128(sep, _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+        sep = _mm_or_si128(sep, _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')));
+        ml = (unsigned)_mm_movemask_epi8(letter) &
+             ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('A')));
+        ms = (unsigned)_mm_movemask_epi8(sep);
+        if ((ml | ms) != 0xffffu || ms == 0)
+            break;
+        i += 32 - (size_t)__builtin_clz(ms);
+    }
+    return i;
+}
+#endif
+
 hk_err hk_obs_extract(const char *text, size_t len, struct hk_obs_list *l)
 {
     struct scan s;
@@ -1125,9 +1168,28 @@ hk_err hk_obs_extract(const char *text, size_t len, struct hk_obs_list *l)
     s.stop = 0;
     s.ht_on = 0;
     while (i < len && !s.stop) {
-        if (!(cls[s.t[i]] & C_START)) {
+        unsigned c;
+
+#if defined(__SSE2__)
+        i = skip_prose(s.t, len, i);
+        if (i >= len)
+            break;
+#endif
+        c = cls[s.t[i]];
+
+        if (!(c & C_START)) {
             i++;
             continue;
+        }
+        /* Fast path for prose: a word of letters only, shorter than a hash, ended by white
+         * space or punctuation, cannot be (or start) an observable, except "AS 64496". */
+        if ((c & C_ALPHA) && s.t[i] != 'A') {
+            for (e = i + 1; e < len && (cls[s.t[e]] & C_ALPHA); e++)
+                ;
+            if (e - i < 32 && (e == len || (cls[s.t[e]] & C_WEND))) {
+                i = e;
+                continue;
+            }
         }
         e = scan_at(&s, i);
         i = e > i ? e : i + 1;

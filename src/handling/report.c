@@ -308,15 +308,44 @@ hk_err hk_report_prepare(struct hk_ctx *ctx, const struct report_in *in, uint8_t
     return err;
 }
 
+/* The observable ids as a JSON array, the forward side of report_observables. */
+static void ids_json(const int64_t *ids, size_t n, struct hk_buf *b)
+{
+    (void)hk_buf_appendc(b, '[');
+    for (size_t i = 0; i < n; i++)
+        (void)hk_buf_appendf(b, i ? ",%lld" : "%lld", (long long)ids[i]);
+    (void)hk_buf_appendc(b, ']');
+}
+
+/*
+ * Observables and correlation are settled before the report row is written, so the row
+ * is inserted once, complete (no update after insert). For an exact duplicate that work is
+ * wasted, but its observables already exist, so it costs lookups only.
+ */
 hk_err hk_report_store(struct hk_ctx *ctx, const struct report_in *in, const uint8_t hash[32],
                        const struct hk_obs_list *obs, struct report_out *out)
 {
     int64_t ids[HK_OBS_DEFAULT_MAX];
     struct cand best;
+    struct hk_buf idj = HK_BUF_INIT(HK_BUF_UNBOUNDED);
+    char *why_txt = NULL;
     size_t n = 0;
-    hk_err err;
+    hk_err err = HK_OK;
 
     memset(out, 0, sizeof(*out));
+    for (size_t i = 0; !err && i < obs->n && n < HK_OBS_DEFAULT_MAX; i++)
+        if (!(err = obs_id(ctx, &obs->items[i], &ids[n])))
+            n++;
+    if (!err)
+        err = correlate(ctx, ids, n, in->received_at, &best);
+    if (err)
+        goto out;
+    if (best.incident) {
+        json_t *why = correlation_reason(ctx, obs, &best, ids, n);
+        why_txt = json_dumps(why, JSON_COMPACT);
+        json_decref(why);
+    }
+    ids_json(ids, n, &idj);
     err = hk_store_exec(ctx->st, HK_Q_REPORT_INSERT,
                         HK_SQL_ARGS(hk_sql_text(in->source), hk_sql_int0(ctx->who.user_id),
                                     hk_sql_text(in->reporter),
@@ -325,33 +354,21 @@ hk_err hk_report_store(struct hk_ctx *ctx, const struct report_in *in, const uin
                                     hk_sql_blob(hash, 32), hk_sql_text(in->tlp),
                                     hk_sql_text(in->rsit_class ? in->rsit_class : ""),
                                     hk_sql_text(in->rsit_type ? in->rsit_type : ""),
-                                    hk_sql_int(in->received_at)),
+                                    hk_sql_int(in->received_at), hk_sql_text(hk_buf_str(&idj)),
+                                    hk_sql_int0(best.incident),
+                                    hk_sql_text(why_txt ? why_txt : "")),
                         &out->id);
     if (err)
-        return err;
-    if (!out->id)
-        return fold_duplicate(ctx, hash, out);
-    for (size_t i = 0; i < obs->n && n < HK_OBS_DEFAULT_MAX; i++) {
-        err = obs_id(ctx, &obs->items[i], &ids[n]);
-        if (!err)
-            err = hk_store_exec(ctx->st, HK_Q_OBS_LINK_REPORT,
-                                HK_SQL_ARGS(hk_sql_int(ids[n]), hk_sql_int(out->id)), NULL);
-        if (err)
-            return err;
-        n++;
+        goto out;
+    if (!out->id) {
+        err = fold_duplicate(ctx, hash, out);
+        goto out;
     }
-    err = correlate(ctx, ids, n, in->received_at, &best);
+    for (size_t i = 0; !err && i < n; i++)
+        err = hk_store_exec(ctx->st, HK_Q_OBS_LINK_REPORT,
+                            HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(out->id)), NULL);
     if (!err && best.incident) {
-        json_t *why = correlation_reason(ctx, obs, &best, ids, n);
-        char *txt = json_dumps(why, JSON_COMPACT);
-        err = hk_store_exec(ctx->st, HK_Q_REPORT_SET_INCIDENT,
-                            HK_SQL_ARGS(hk_sql_int(out->id), hk_sql_int(best.incident),
-                                        hk_sql_text(txt), hk_sql_int(ctx->now)),
-                            NULL);
-        free(txt);
-        json_decref(why);
-        if (!err)
-            err = link_incident_obs(ctx, best.incident, ids, n, in->received_at);
+        err = link_incident_obs(ctx, best.incident, ids, n, in->received_at);
         if (!err)
             err = hk_incident_touch(ctx, best.incident, false);
         out->incident_id = best.incident;
@@ -360,6 +377,9 @@ hk_err hk_report_store(struct hk_ctx *ctx, const struct report_in *in, const uin
         batch_note(ctx, out->id, hash, false);
     else if (!err)
         err = audit_new(ctx, in, hash, obs->n, out);
+out:
+    free(why_txt);
+    hk_buf_release(&idj);
     return err;
 }
 

@@ -41,8 +41,9 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
 
     [HK_Q_REPORT_INSERT] =
         "INSERT INTO reports(source, reporter_id, reporter, subject, content, content_hash, tlp, "
-        "rsit_class, rsit_type, received_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-        "?9, ?10, ?10) ON CONFLICT(content_hash) DO NOTHING",
+        "rsit_class, rsit_type, received_at, updated_at, observable_ids, incident_id, correlation, "
+        "state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, CASE WHEN ?12 "
+        "IS NULL THEN 'new' ELSE 'open' END) ON CONFLICT(content_hash) DO NOTHING",
     [HK_Q_REPORT_BY_HASH] = "SELECT id FROM reports WHERE content_hash = ?1",
     [HK_Q_REPORT_DUP_BUMP] = "UPDATE reports SET dup_count = dup_count + 1 WHERE id = ?1",
     [HK_Q_REPORT_GET] = "SELECT " REP_COLS " FROM reports WHERE id = ?1",
@@ -69,9 +70,9 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
         "INSERT INTO incident_observables(observable_id, incident_id, last_seen) VALUES (?1, ?2, "
         "?3) ON CONFLICT(observable_id, incident_id) DO UPDATE SET last_seen = "
         "max(last_seen, excluded.last_seen)",
-    [HK_Q_OBS_OF_REPORT] = "SELECT o.id, o.type, o.value FROM report_observables ro JOIN "
-                           "observables o ON o.id = ro.observable_id WHERE ro.report_id = ?1 "
-                           "ORDER BY o.id",
+    [HK_Q_OBS_OF_REPORT] = "SELECT o.id, o.type, o.value FROM reports r, "
+                           "json_each(r.observable_ids) j JOIN observables o ON o.id = j.value "
+                           "WHERE r.id = ?1 ORDER BY o.id",
     [HK_Q_OBS_OF_INCIDENT] =
         "SELECT o.id, o.type, o.value, io.last_seen, (SELECT count(*) FROM incident_observables "
         "x WHERE x.observable_id = o.id AND x.incident_id <> ?1) AS other_incidents FROM "
@@ -99,8 +100,8 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
         "excluded.last_seen)",
     [HK_Q_OBS_RELINK_INCIDENT] =
         "INSERT INTO incident_observables(observable_id, incident_id, last_seen) SELECT "
-        "ro.observable_id, ?1, max(r.received_at) FROM reports r JOIN report_observables ro ON "
-        "ro.report_id = r.id WHERE r.incident_id = ?1 GROUP BY ro.observable_id",
+        "j.value, ?1, max(r.received_at) FROM reports r, json_each(r.observable_ids) j WHERE "
+        "r.incident_id = ?1 GROUP BY j.value",
     [HK_Q_OBS_UNLINK_INCIDENT] = "DELETE FROM incident_observables WHERE incident_id = ?1",
 
     [HK_Q_INCIDENT_INSERT] =

@@ -13,13 +13,13 @@ O=$HK_TMP/body
 WORK=$HK_TMP/work
 mkdir -p "$WORK"
 
-# api METHOD PATH [BODY]: one request with the admin token; the answer goes to $O and
-# its status to $CODE.
+# api METHOD PATH [BODY]: one request with the admin token, sent as the README does it
+# (curl -d, so no JSON content type and no -X for POST); the answer goes to $O and its
+# status to $CODE.
 api() {
     if [ $# -ge 3 ]; then
-        CODE=$(curl -s --max-time 30 -o "$O" -w '%{http_code}' -X "$1" \
-            -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-            --data "$3" "$URL$2")
+        CODE=$(curl -s --max-time 30 -o "$O" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+            "$URL$2" -d "$3")
     else
         CODE=$(curl -s --max-time 30 -o "$O" -w '%{http_code}' -X "$1" \
             -H "Authorization: Bearer $TOKEN" "$URL$2")
@@ -95,23 +95,25 @@ api GET /api/v1/whoami
 expect "GET /api/v1/whoami is the admin" 200 name admin role admin
 
 # 1. a report mentioning 198.51.100.7
-api POST /api/v1/reports '{"content":"Phishing page hosted at 198.51.100.7, please check.","subject":"Phishing"}'
+api POST /api/v1/reports '{"subject":"SSH brute force","content":"Attempts from 198.51.100.7 since 03:00"}'
 expect "POST /api/v1/reports (report 1)" 201 id 1 incident_id null state new duplicate false
 grep -q '"type":"ipv4","value":"198.51.100.7"' "$O" && ok "report 1 carries the observable 198.51.100.7" ||
     bad "report 1 observables: $(cat "$O")"
 
 # 2. triage it into a new incident
-api POST /api/v1/reports/1/triage '{"title":"Phishing at 198.51.100.7","severity":"high"}'
+api POST /api/v1/reports/1/triage '{"title":"Brute force from 198.51.100.7","severity":"high"}'
 expect "POST /api/v1/reports/1/triage opens an incident" 200 id 1 state triage severity high
 INC=$(jget "$O" id)
 grep -q '"reports":\[{"id":1,' "$O" && ok "the incident lists report 1" || bad "incident reports: $(cat "$O")"
 
 # 3. an investigation
-api POST "/api/v1/incidents/$INC/investigations" '{"party":"abuse@hoster.example","subject":"Please take down the phishing page"}'
+api POST "/api/v1/incidents/$INC/investigations" '{"party":"abuse@isp.example","message":"Please check 198.51.100.7"}'
 expect "POST /api/v1/incidents/$INC/investigations" 201 id 1 incident_id "$INC" state open
+grep -q '"messages":\[{[^]]*"body":"Please check 198.51.100.7"' "$O" &&
+    ok "the investigation records the first message" || bad "investigation: $(cat "$O")"
 
 # 4. a second report on the same address is linked to the open incident
-api POST /api/v1/reports '{"content":"Another phishing mail pointing to 198.51.100.7"}'
+api POST /api/v1/reports '{"content":"198.51.100.7 is scanning us too"}'
 expect "POST /api/v1/reports (report 2) is linked to incident $INC" 201 id 2 incident_id "$INC"
 grep -q '"correlation":{"reason":"shared observables"' "$O" &&
     ok "report 2 says why it was linked" || bad "report 2 correlation: $(cat "$O")"
@@ -122,9 +124,9 @@ grep -q '"investigations":\[{"id":1,' "$O" && grep -q '{"id":2,[^}]*"incident_id
     ok "the incident has the investigation and both reports" || bad "incident: $(cat "$O")"
 
 # 5. resolve
-api POST "/api/v1/incidents/$INC/resolve" '{"resolution":"Page taken down by the hoster"}'
+api POST "/api/v1/incidents/$INC/resolve" '{"resolution":"ISP blocked the host"}'
 expect "POST /api/v1/incidents/$INC/resolve" 200 id "$INC" state resolved \
-    resolution "Page taken down by the hoster"
+    resolution "ISP blocked the host"
 api POST "/api/v1/incidents/$INC/resolve" '{}'
 expect "resolving twice is a conflict" 409
 grep -q '"code":"HK_ESTATE"' "$O" && ok "the conflict carries HK_ESTATE" || bad "409 body: $(cat "$O")"

@@ -76,7 +76,8 @@ static void test_mapping_and_rollback(void **state)
                       HK_SQL_ARGS(hk_sql_text("api"), hk_sql_int0(0), hk_sql_text("r"),
                                   hk_sql_text("s"), hk_sql_textn("bad \xff utf8", 10),
                                   hk_sql_blob(h, 32), hk_sql_text("AMBER"), hk_sql_text(""),
-                                  hk_sql_text(""), hk_sql_int(1795321607)),
+                                  hk_sql_text(""), hk_sql_int(1795321607), hk_sql_text("[]"),
+                                  hk_sql_int0(0), hk_sql_text("")),
                       &id),
         HK_OK);
     assert_true(id > 0);
@@ -96,7 +97,8 @@ static void test_mapping_and_rollback(void **state)
                       HK_SQL_ARGS(hk_sql_text("api"), hk_sql_int0(0), hk_sql_text("r"),
                                   hk_sql_text("s"), hk_sql_text("x"), hk_sql_blob(h, 32),
                                   hk_sql_text("AMBER"), hk_sql_text(""), hk_sql_text(""),
-                                  hk_sql_int(1)),
+                                  hk_sql_int(1), hk_sql_text("[]"), hk_sql_int0(0),
+                                  hk_sql_text("")),
                       &id),
         HK_OK);
     assert_int_equal(id, 0);
