@@ -24,9 +24,9 @@
 
 static const char *const words[] = {
     "the",     "server",   "was",     "observed", "sending", "traffic", "to",      "our",
-    "network", "customer", "reports", "phishing", "mail",     "with",    "a",       "link",
-    "please",  "take",     "down",    "abuse",    "contact",  "team",    "regards", "incident",
-    "hosted",  "at",       "from",    "malware",  "sample",   "dropped", "via",     "exploit",
+    "network", "customer", "reports", "phishing", "mail",    "with",    "a",       "link",
+    "please",  "take",     "down",    "abuse",    "contact", "team",    "regards", "incident",
+    "hosted",  "at",       "from",    "malware",  "sample",  "dropped", "via",     "exploit",
 };
 
 static const char *const iocs[] = {

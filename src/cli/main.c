@@ -49,23 +49,33 @@ static void command_list(void)
 
 static void opt_help(const struct fieldmap *m, const char *where)
 {
-    for (; m && m->opt; m++)
-        printf("    --%s%s%s(%s '%s')\n", m->opt, m->type == 2 ? "" : " VALUE",
-               m->type == 2 ? "          " : "    ", where, m->field);
+    char name[64];
+
+    for (; m && m->opt; m++) {
+        if (m->opt[0] == '@')
+            continue; /* positional, shown in the synopsis */
+        (void)snprintf(name, sizeof(name), "--%s%s", m->opt,
+                       m->type == 2 ? "" : m->type == 1 ? " N" : " VALUE");
+        printf("    %-24s sets the %s member '%s'\n", name, where, m->field);
+    }
 }
 
 static void cmd_help(const struct cmd *c)
 {
+    const char *pct = c->path ? strstr(c->path, "%s") : NULL;
+
     printf("NAME\n    hikeshi %s%s%s - %s\n\nSYNOPSIS\n    hikeshi %s%s%s %s\n", c->group,
            c->verb ? " " : "", c->verb ? c->verb : "", c->summary, c->group, c->verb ? " " : "",
            c->verb ? c->verb : "", c->usage ? c->usage : "");
     if (c->help)
         printf("\nDESCRIPTION\n%s", c->help);
-    if (c->path)
+    if (c->path && pct)
+        printf("\nAPI\n    %s %.*s{id}%s\n", c->method, (int)(pct - c->path), c->path, pct + 2);
+    else if (c->path)
         printf("\nAPI\n    %s %s\n", c->method, c->path);
     if (c->body || c->query) {
         printf("\nOPTIONS\n");
-        opt_help(c->body, "body");
+        opt_help(c->body, "request body");
         opt_help(c->query, "query");
     }
     printf("\nGLOBAL OPTIONS\n    --data DIR, --server URL, --token TOKEN, --json (see "

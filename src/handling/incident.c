@@ -282,6 +282,12 @@ hk_err hk_incident_transition(struct hk_ctx *ctx, int64_t id, const char *action
         goto out;
     from = hk_jstr(i, "state");
     reopen = !strcmp(from, "resolved") || !strcmp(from, "abandoned");
+    /* A merged incident is a tombstone: its reports live in merged_into now. */
+    if (!json_is_null(json_object_get(i, "merged_into"))) {
+        err = hk_errf(ctx->em, HK_ESTATE, "incident %lld was merged into #%lld", (long long)id,
+                      (long long)json_integer_value(json_object_get(i, "merged_into")));
+        goto out;
+    }
     if (!strcmp(action, "reopen") && !reopen) {
         err = hk_errf(ctx->em, HK_ESTATE, "incident %lld is '%s', not closed: cannot reopen",
                       (long long)id, from);

@@ -70,23 +70,23 @@ enum {
 #define IS_HX(c)   (IS_D(c) || (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'f'))
 #define IS_AN(c)   (IS_D(c) || IS_A(c))
 #define IS_RUNP(c) ((c) == '.' || (c) == '_' || (c) == '-' || (c) == '+' || (c) == '%')
-#define IS_URLP(c)                                                                             \
-    ((c) == '-' || (c) == '.' || (c) == '_' || (c) == '~' || (c) == ':' || (c) == '/' ||      \
-     (c) == '?' || (c) == '#' || (c) == '[' || (c) == ']' || (c) == '@' || (c) == '!' ||      \
-     (c) == '$' || (c) == '&' || (c) == '(' || (c) == ')' || (c) == '*' || (c) == '+' ||      \
+#define IS_URLP(c)                                                                       \
+    ((c) == '-' || (c) == '.' || (c) == '_' || (c) == '~' || (c) == ':' || (c) == '/' || \
+     (c) == '?' || (c) == '#' || (c) == '[' || (c) == ']' || (c) == '@' || (c) == '!' || \
+     (c) == '$' || (c) == '&' || (c) == '(' || (c) == ')' || (c) == '*' || (c) == '+' || \
      (c) == ',' || (c) == ';' || (c) == '=' || (c) == '%')
 #define IS_SP(c) ((c) == ' ' || ((c) >= 9 && (c) <= 13))
-#define CLS(c)                                                                                 \
-    ((IS_D(c) ? C_DIGIT : 0) | (IS_HX(c) ? C_HEX : 0) | (IS_A(c) ? C_ALPHA : 0) |              \
-     ((IS_AN(c) || IS_RUNP(c)) ? C_RUN : 0) | ((IS_AN(c) || IS_URLP(c)) ? C_URL : 0) |         \
-     ((IS_HX(c) || (c) == ':' || (c) == '.') ? C_V6 : 0) | (IS_SP(c) ? C_SPACE : 0) |          \
-     ((IS_AN(c) || (c) == '.' || (c) == ':') ? C_START : 0) | ((c) == '.' ? C_DOT : 0) |       \
-     ((c) == '-' ? C_DASH : 0) | ((IS_A(c) && !IS_HX(c)) ? C_NONHEX : 0) |                    \
-     (((c) == '_' || (c) == '+' || (c) == '%') ? C_XRUN : 0) |                                 \
-     (((c) == '[' || (c) == '(' || (c) == '{') ? C_OPEN : 0) |                                 \
-     ((!IS_AN(c) && !IS_RUNP(c) && (c) != ':' && (c) != '@' && (c) != '*' && (c) != '[' &&     \
-       (c) != '(' && (c) != '{')                                                               \
-          ? C_WEND                                                                             \
+#define CLS(c)                                                                             \
+    ((IS_D(c) ? C_DIGIT : 0) | (IS_HX(c) ? C_HEX : 0) | (IS_A(c) ? C_ALPHA : 0) |          \
+     ((IS_AN(c) || IS_RUNP(c)) ? C_RUN : 0) | ((IS_AN(c) || IS_URLP(c)) ? C_URL : 0) |     \
+     ((IS_HX(c) || (c) == ':' || (c) == '.') ? C_V6 : 0) | (IS_SP(c) ? C_SPACE : 0) |      \
+     ((IS_AN(c) || (c) == '.' || (c) == ':') ? C_START : 0) | ((c) == '.' ? C_DOT : 0) |   \
+     ((c) == '-' ? C_DASH : 0) | ((IS_A(c) && !IS_HX(c)) ? C_NONHEX : 0) |                 \
+     (((c) == '_' || (c) == '+' || (c) == '%') ? C_XRUN : 0) |                             \
+     (((c) == '[' || (c) == '(' || (c) == '{') ? C_OPEN : 0) |                             \
+     ((!IS_AN(c) && !IS_RUNP(c) && (c) != ':' && (c) != '@' && (c) != '*' && (c) != '[' && \
+       (c) != '(' && (c) != '{')                                                           \
+          ? C_WEND                                                                         \
           : 0))
 #define CLS4(n)  CLS(n), CLS((n) + 1), CLS((n) + 2), CLS((n) + 3)
 #define CLS16(n) CLS4(n), CLS4((n) + 4), CLS4((n) + 8), CLS4((n) + 12)
@@ -208,7 +208,10 @@ static size_t defang_at(const unsigned char *p, size_t rem, int *kind)
     else
         return 0;
     if (rem >= 3 && p[2] == close) {
-        *kind = p[1] == '.' ? DK_DOT : p[1] == '@' ? DK_AT : (p[1] == ':' && close == ']') ? DK_COLON : 0;
+        *kind = p[1] == '.'                     ? DK_DOT
+                : p[1] == '@'                   ? DK_AT
+                : (p[1] == ':' && close == ']') ? DK_COLON
+                                                : 0;
         return *kind ? 3 : 0;
     }
     if (rem >= 4 && p[3] == close && lc(p[1]) == 'a' && lc(p[2]) == 't') {
@@ -304,11 +307,13 @@ static void mask_bits(uint8_t *a, size_t nbytes, unsigned bits)
 static size_t fmt_ipv6(char *dst, const uint8_t a[16])
 {
     char buf[INET6_ADDRSTRLEN];
+    size_t n;
 
     if (!inet_ntop(AF_INET6, a, buf, sizeof(buf)))
         return 0;
-    memcpy(dst, buf, strlen(buf));
-    return strlen(buf);
+    n = strlen(buf);
+    memcpy(dst, buf, n);
+    return n;
 }
 
 /*
@@ -522,8 +527,7 @@ static void run_scan(const unsigned char *t, size_t len, size_t i, struct run *r
 
 /* Fills v with the run's refanged text, leading dots dropped. Returns 0 when a defanged
  * run does not fit buf (then it is too long to be anything but hashes). */
-static int run_view(const unsigned char *t, const struct run *r, unsigned char *buf,
-                    struct view *v)
+static int run_view(const unsigned char *t, const struct run *r, unsigned char *buf, struct view *v)
 {
     size_t i = r->start, o = 0, k;
     int kind = 0;
@@ -743,7 +747,9 @@ static size_t url_copy(const unsigned char *t, size_t len, size_t *qp, char *out
     int kind = 0;
 
     while (q < len) {
-        k = (t[q] == '[' || t[q] == '(' || t[q] == '{') ? defang_at(t + q, len - q, &kind) : 0;
+        unsigned c = cls[t[q]];
+
+        k = (c & C_OPEN) ? defang_at(t + q, len - q, &kind) : 0;
         if (k) {
             rl = strlen(refang_text[kind]);
             if (o + rl > HK_OBS_VALUE_MAX)
@@ -753,7 +759,7 @@ static size_t url_copy(const unsigned char *t, size_t len, size_t *qp, char *out
             q += k;
             continue;
         }
-        if (!(cls[t[q]] & C_URL))
+        if (!(c & C_URL))
             break;
         if (o + 1 > HK_OBS_VALUE_MAX)
             return 0;
@@ -1073,8 +1079,8 @@ static int run_is_plain(const unsigned char *t, size_t len, const struct run *r)
 {
     unsigned char c0 = lc(t[r->start]), next = r->end < len ? t[r->end] : 0;
 
-    return !(r->acc & C_DOT) && r->end - r->start < 32 && c0 != 'c' && c0 != 'a' &&
-           next != '@' && next != '[' && next != '(' && next != '{';
+    return !(r->acc & C_DOT) && r->end - r->start < 32 && c0 != 'c' && c0 != 'a' && next != '@' &&
+           next != '[' && next != '(' && next != '{';
 }
 
 /* The rest of a run that is neither a URL scheme nor an IPv6 group. */

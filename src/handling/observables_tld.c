@@ -23,6 +23,8 @@
 /* Declared here and in observables.c until the handling module has a private header. */
 int hk_obs_tld_known(const char *label, size_t len);
 
+/* Packed by hand: clang-format would put one name per line. */
+/* clang-format off */
 static const char *const tlds[] = {
     "ac", "academy", "accountant", "accountants", "ad", "ae", "aero", "af", "ag", "agency", "ai",
     "al", "alt", "am", "amazon", "amsterdam", "ao", "app", "apple", "aq", "ar", "arpa", "art",
@@ -80,6 +82,7 @@ static const char *const tlds[] = {
     "xn--p1acf", "xn--p1ai", "xn--qxa6a", "xn--qxam", "xn--ses554g", "xn--wgbh1c", "xn--wgbl6a",
     "xn--yfro4i67o", "xxx", "xyz", "ye", "yoga", "youtube", "yt", "za", "zm", "zone", "zw",
 };
+/* clang-format on */
 
 /* Returns 1 if label[0..len) (any case, no dots) is a top-level domain in the table. */
 int hk_obs_tld_known(const char *label, size_t len)

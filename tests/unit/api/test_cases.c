@@ -80,6 +80,7 @@ struct casefile {
     const char *path;
     const char *name; /* file name, for messages */
     char *serve_args;
+    char *known_bug; /* the case exposes this open bug: expected to fail */
     struct step *steps;
     size_t nsteps;
 };
@@ -279,6 +280,11 @@ static int parse_line(struct casefile *cf, char *line, int no, struct hk_buf *er
     val = trim(colon + 1);
     if (!strcmp(line, "title"))
         return 0;
+    if (!strcmp(line, "known-bug")) {
+        free(cf->known_bug);
+        cf->known_bug = hk_xstrdup(val);
+        return 0;
+    }
     if (!strcmp(line, "serve")) {
         free(cf->serve_args);
         cf->serve_args = hk_xstrdup(val);
@@ -318,6 +324,7 @@ static void case_free(struct casefile *cf)
     }
     free(cf->steps);
     free(cf->serve_args);
+    free(cf->known_bug);
     memset(cf, 0, sizeof(*cf));
 }
 
@@ -1387,6 +1394,27 @@ static int run_step(struct run *r, const struct step *s)
 
 /* ---- one case ---- */
 
+/*
+ * A case marked "known-bug: TEXT" documents an open bug in src/: its failure is reported
+ * as a skip (with the details), so the suite stays green while the bug is open, and its
+ * success fails the test, so the marker is removed as soon as the bug is fixed.
+ */
+static int known_bug_verdict(const struct casefile *cf, int rc, struct hk_buf *err)
+{
+    if (!cf->known_bug)
+        return rc;
+    if (!rc) {
+        (void)hk_buf_appendf(err, "%s: passes now; remove its 'known-bug: %s' line", cf->path,
+                             cf->known_bug);
+        return -1;
+    }
+    /* A failure of the server itself (crash, sanitizer) is never excused. */
+    if (strstr(hk_buf_str(err), "server ended badly") ||
+        strstr(hk_buf_str(err), "sanitizer report"))
+        return -1;
+    return 1;
+}
+
 static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st;
@@ -1414,6 +1442,7 @@ static int run_setup(struct run *r)
     return 0;
 }
 
+/* Returns 0 on success, -1 on failure, 1 when a known-bug case failed as expected. */
 static int case_run(const char *path, const char *bin, struct hk_buf *err)
 {
     struct casefile cf;
@@ -1438,6 +1467,7 @@ static int case_run(const char *path, const char *bin, struct hk_buf *err)
     for (size_t i = 0; i < r->nvars; i++)
         free(r->vars[i].value);
     free(r);
+    rc = known_bug_verdict(&cf, rc, err);
     case_free(&cf);
     return rc;
 }
@@ -1449,9 +1479,16 @@ static void test_case(void **state)
     const char *path = *state;
     const char *bin = getenv("HK_BIN");
     struct hk_buf err = HK_BUF_INIT(ERR_MAX);
+    int rc;
 
     assert_non_null(bin);
-    if (case_run(path, bin, &err)) {
+    rc = case_run(path, bin, &err);
+    if (rc > 0) {
+        print_message("known bug, still open:\n%s\n", hk_buf_str(&err));
+        hk_buf_release(&err);
+        skip();
+    }
+    if (rc) {
         print_error("%s\n", hk_buf_str(&err));
         hk_buf_release(&err);
         fail();

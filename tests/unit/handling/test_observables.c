@@ -31,7 +31,10 @@ struct extract_row {
     const char *want;
 };
 
-#define ROW(name, text, want) {name, text, sizeof(text) - 1, want}
+#define ROW(name, text, want)              \
+    {                                      \
+        name, text, sizeof(text) - 1, want \
+    }
 
 static const struct extract_row extract_rows[] = {
     /* IPv4 */
@@ -50,8 +53,7 @@ static const struct extract_row extract_rows[] = {
     ROW("ipv4 in parentheses", "(10.1.2.3)", "ipv4:10.1.2.3"),
     /* IPv6 */
     ROW("ipv6 upper case", "2001:DB8:0:0::1", "ipv6:2001:db8::1"),
-    ROW("ipv6 full form", "2001:0db8:0000:0000:0000:ff00:0042:8329",
-        "ipv6:2001:db8::ff00:42:8329"),
+    ROW("ipv6 full form", "2001:0db8:0000:0000:0000:ff00:0042:8329", "ipv6:2001:db8::ff00:42:8329"),
     ROW("ipv6 loopback", "addr ::1 here", "ipv6:::1"),
     ROW("ipv6 embedded ipv4", "::ffff:192.0.2.128", "ipv6:::ffff:192.0.2.128"),
     ROW("ipv6 zone id", "fe80::1%eth0", "ipv6:fe80::1"),
@@ -84,12 +86,16 @@ static const struct extract_row extract_rows[] = {
         "url:https://www.example.com/Path?q=1 domain:www.example.com"),
     ROW("url hxxp", "hxxp://evil[.]com/x", "url:http://evil.com/x domain:evil.com"),
     ROW("url defanged colon", "hxxps[:]//evil[.]com/", "url:https://evil.com/ domain:evil.com"),
-    ROW("url h**p", "h**p://bad.example.org/a", "url:http://bad.example.org/a domain:bad.example.org"),
-    ROW("url fxp", "FXP://files.example.net/pub", "url:ftp://files.example.net/pub domain:files.example.net"),
+    ROW("url h**p", "h**p://bad.example.org/a",
+        "url:http://bad.example.org/a domain:bad.example.org"),
+    ROW("url fxp", "FXP://files.example.net/pub",
+        "url:ftp://files.example.net/pub domain:files.example.net"),
     ROW("url bracket separator", "http[://]x.test", "url:http://x.test domain:x.test"),
     ROW("url trailing punctuation", "(see http://x.test/a).", "url:http://x.test/a domain:x.test"),
-    ROW("url balanced parentheses", "http://x.test/wiki/A_(b)", "url:http://x.test/wiki/A_(b) domain:x.test"),
-    ROW("url quotes and angles", "<a href=\"http://x.test/q\">", "url:http://x.test/q domain:x.test"),
+    ROW("url balanced parentheses", "http://x.test/wiki/A_(b)",
+        "url:http://x.test/wiki/A_(b) domain:x.test"),
+    ROW("url quotes and angles", "<a href=\"http://x.test/q\">",
+        "url:http://x.test/q domain:x.test"),
     ROW("url ipv4 host", "http://203.0.113.5:8080/gate.php",
         "url:http://203.0.113.5:8080/gate.php ipv4:203.0.113.5"),
     ROW("url ipv6 host", "http://[2001:DB8::1]/x", "url:http://[2001:db8::1]/x ipv6:2001:db8::1"),
@@ -117,8 +123,7 @@ static const struct extract_row extract_rows[] = {
     ROW("hash bounded by a letter", "x" MD5, ""),
     ROW("hex run with a non-hex letter", "d41d8cd98f00b204e9800998ecf8427g", ""),
     /* CVE */
-    ROW("cve any case", "cve-2017-0144 and CVE-2021-44228",
-        "cve:CVE-2017-0144 cve:CVE-2021-44228"),
+    ROW("cve any case", "cve-2017-0144 and CVE-2021-44228", "cve:CVE-2017-0144 cve:CVE-2021-44228"),
     ROW("cve with suffix", "CVE-2021-44228-poc.py", "cve:CVE-2021-44228"),
     ROW("cve malformed", "CVE-17-0144 CVE-2017-14 CVE-1988-0001 CVE-2017-01444", ""),
     ROW("cve long sequence", "CVE-2021-1234567", "cve:CVE-2021-1234567"),
@@ -130,7 +135,10 @@ static const struct extract_row extract_rows[] = {
     ROW("dedupe keeps first order", "1.2.3.4 x.test 1.2.3.4 X.TEST http://x.test/",
         "ipv4:1.2.3.4 domain:x.test url:http://x.test/"),
     ROW("embedded nul bytes", "a\0 1.2.3.4\0evil.com\0", "ipv4:1.2.3.4 domain:evil.com"),
-    ROW("invalid utf-8", "\xff\xfe" "1.2.3.4\xc3(evil.com\x80", "ipv4:1.2.3.4 domain:evil.com"),
+    ROW("invalid utf-8",
+        "\xff\xfe"
+        "1.2.3.4\xc3(evil.com\x80",
+        "ipv4:1.2.3.4 domain:evil.com"),
     ROW("nul inside a domain", "evil\0.com", ""),
     ROW("empty text", "", ""),
     ROW("mixed report",
@@ -237,8 +245,7 @@ static void test_classify_table(void **state)
 
         type = HK_OBS__COUNT;
         err = hk_obs_classify(row->in, &type, out, sizeof(out));
-        if (err != row->err || strcmp(out, row->want) ||
-            (err == HK_OK && type != row->type)) {
+        if (err != row->err || strcmp(out, row->want) || (err == HK_OK && type != row->type)) {
             print_error("classify '%s': got %d %s '%s', want %d %s '%s'\n", row->in, (int)err,
                         hk_obs_type_name(type), out, (int)row->err, hk_obs_type_name(row->type),
                         row->want);
@@ -281,9 +288,8 @@ static void test_many_values(void **state)
     (void)state;
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < 600; i++)
-            assert_int_equal(hk_buf_appendf(&text, "10.%d.%d.1 h%d.example.com ", i / 256,
-                                            i % 256, i),
-                             HK_OK);
+            assert_int_equal(
+                hk_buf_appendf(&text, "10.%d.%d.1 h%d.example.com ", i / 256, i % 256, i), HK_OK);
     hk_obs_list_init(&l, 0);
     assert_int_equal(l.max, HK_OBS_DEFAULT_MAX);
     l.max = 5000;
@@ -403,10 +409,10 @@ static void test_bad_arguments(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_extract_table),   cmocka_unit_test(test_classify_table),
-        cmocka_unit_test(test_truncation),      cmocka_unit_test(test_many_values),
-        cmocka_unit_test(test_value_limits),    cmocka_unit_test(test_not_nul_terminated),
-        cmocka_unit_test(test_type_names),      cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_extract_table), cmocka_unit_test(test_classify_table),
+        cmocka_unit_test(test_truncation),    cmocka_unit_test(test_many_values),
+        cmocka_unit_test(test_value_limits),  cmocka_unit_test(test_not_nul_terminated),
+        cmocka_unit_test(test_type_names),    cmocka_unit_test(test_bad_arguments),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
