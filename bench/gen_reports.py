@@ -9,7 +9,8 @@
 # MD5/SHA-1/SHA-256 hashes, CVE ids, e-mail addresses and AS numbers. Observables are drawn
 # from a fixed "hot" pool (the same for every seed, so a separately generated seed file that
 # is triaged into incidents shares observables with the big file and correlation happens)
-# and from a large cold pool; a fraction of lines are exact duplicates of recent lines.
+# and from a cold pool five times the number of reports (5% hot, 95% cold draws); a
+# fraction of lines (3% by default) are exact duplicates of recent lines.
 #
 # Usage: gen_reports.py N OUT.jsonl [--csv OUT.csv] [--seed S]
 # Runs with Debian's /usr/bin/python3 (standard library only).
@@ -41,7 +42,7 @@ CVES = ["CVE-2017-0144", "CVE-2021-44228", "CVE-2019-19781", "CVE-2021-26855",
         "CVE-2024-3400", "CVE-2021-34473", "CVE-2014-0160", "CVE-2022-30190", "CVE-2023-20198"]
 
 HOT = 2000  # size of the shared hot pool (per observable kind)
-COLD = 400000  # size of the cold pool
+COLD_PER_REPORT = 5  # the cold pool grows with N, so most cold observables are seen once
 
 
 def ipv4(i):
@@ -89,16 +90,17 @@ def defang_ip(ip):
 
 
 class Gen:
-    def __init__(self, seed):
+    def __init__(self, seed, n):
         self.r = random.Random(seed)
         self.seq = 0
+        self.cold = max(100000, COLD_PER_REPORT * n)
 
     def idx(self):
-        # 15% from the hot pool (shared across seeds), 85% from a large cold pool.
+        # 5% from the hot pool (shared across seeds), 95% from the cold pool.
         r = self.r
-        if r.random() < 0.15:
+        if r.random() < 0.05:
             return int(HOT * (r.random() ** 2))  # skewed: low indices are hotter
-        return HOT + r.randrange(COLD)
+        return HOT + r.randrange(self.cold)
 
     def ip(self):
         return ipv4(self.idx())
@@ -214,7 +216,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--dup", type=float, default=0.03, help="fraction of exact duplicates")
     a = ap.parse_args()
-    g = Gen(a.seed)
+    g = Gen(a.seed, a.n)
     recent = []
     dups = 0
     with open(a.out, "w", encoding="utf-8") as jf:

@@ -32,7 +32,7 @@ static void check_item(const struct hk_obs_list *l, size_t i)
 
     if ((unsigned)it->type >= HK_OBS__COUNT)
         fail("type out of range", NULL);
-    if (memchr(it->value, '\0', sizeof(it->value)) == NULL || it->len != strlen(it->value))
+    if (!memchr(it->value, '\0', sizeof(it->value)) || it->len != strlen(it->value))
         fail("len differs from strlen", it);
     if (it->len == 0 || it->len > HK_OBS_VALUE_MAX)
         fail("bad length", it);
@@ -43,7 +43,7 @@ static void check_item(const struct hk_obs_list *l, size_t i)
      * hold for every type. */
     if (hk_obs_classify(it->value, &type, out, sizeof(out)) != HK_OK)
         fail("value does not classify", it);
-    if (type != it->type || strcmp(out, it->value))
+    if (type != it->type || strcmp(out, it->value) != 0)
         fail("value classifies differently", it);
 }
 

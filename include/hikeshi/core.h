@@ -47,7 +47,8 @@ hk_err hk_buf_append(struct hk_buf *b, const void *p, size_t n);
 hk_err hk_buf_appends(struct hk_buf *b, const char *s);
 hk_err hk_buf_appendc(struct hk_buf *b, char c);
 hk_err hk_buf_appendf(struct hk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-hk_err hk_buf_vappendf(struct hk_buf *b, const char *fmt, va_list ap);
+hk_err hk_buf_vappendf(struct hk_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Returns the buffer's string (never NULL: "" when empty); borrowed until the next change. */
 const char *hk_buf_str(const struct hk_buf *b);
 /* Hands the heap string to the caller (free with free()); leaves b empty. */

@@ -51,6 +51,9 @@ hk_err hk_report_bulk_begin(struct hk_ctx *ctx);
 void hk_report_bulk_end(struct hk_ctx *ctx);
 hk_err hk_report_bulk_flush(struct hk_ctx *ctx);
 
+/* 1 if label[0..len) is a known top-level domain, case-insensitive (observables_tld.c). */
+int hk_obs_tld_known(const char *label, size_t len);
+
 /* Bulk-import caches (import_cache.c). */
 struct hk_import_cache;
 struct hk_import_cache *hk_import_cache_new(void);

@@ -9,8 +9,10 @@
  * class table skips everything that cannot start an observable; at the start of a word it
  * reads a "run" (letters, digits, "._-+%" and defanged dots) once and classifies the run as
  * a whole, so prose costs a table lookup per byte and the expensive checks (TLD lookup,
- * inet_pton) run only on candidates. Candidates are built in fixed stack buffers; the only
- * allocation is growing the caller's list. Nothing recurses and nothing reads past len.
+ * inet_pton) run only on candidates. Where SSE2 is available, blocks of plain prose are
+ * skipped 16 bytes at a time (skip_prose; the result is the same as without it). Candidates
+ * are built in fixed stack buffers; the only allocation is growing the caller's list.
+ * Nothing recurses and nothing reads past len.
  *
  * hk_obs_classify goes through the same candidate parsers, anchored at the start of the
  * value, so a value that extraction produced always classifies to itself (the fuzz target
@@ -26,12 +28,16 @@
  *     punctuation far more often than the unspecified address.
  *   - "AS 64496" (with a space) is taken from text only in upper case ("such as 3 hosts"
  *     is prose); "as64496" and "ASN64496" are taken in any case.
+ *   - A word that starts with a CVE id is the CVE id: "CVE-2021-44228-poc.py" yields
+ *     CVE-2021-44228 and no domain (.py is a real TLD).
+ *   - Which TLDs are known, and why "zip" and "mov" are not: see observables_tld.c.
  *   - A URL's path is not searched again, so a hash inside a URL is only part of the URL.
  *   - URLs stop at bytes >= 0x80, so IRIs are cut at the first non-ASCII byte.
  */
 #include "hikeshi/observables.h"
 
 #include "hikeshi/core.h"
+#include "handling/handling_int.h"
 
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -43,7 +49,6 @@
 #endif
 
 /* In observables_tld.c; declared here until the handling module has a private header. */
-int hk_obs_tld_known(const char *label, size_t len);
 
 /* Character classes, one table lookup per byte. */
 enum {
@@ -317,33 +322,45 @@ static size_t fmt_ipv6(char *dst, const uint8_t a[16])
 }
 
 /*
- * Tries an IPv6 address (or IPv6 CIDR) at t[i] (RFC 4291 section 2.2 text forms, checked
- * by inet_pton). Cheap filter first: at most four hex digits and then ':'. Trailing '.' and
- * a single trailing ':' are sentence punctuation, not part of the address. allow_bare lets
- * "::" through (classify only).
+ * Finds the text of a possible IPv6 address at t[i] (RFC 4291 section 2.2 text forms).
+ * Cheap filter first: at most four hex digits and then ':'. *e is set past the span of hex
+ * digits, ':' and '.'; *k past the address, without the trailing '.' and single trailing ':'
+ * that are sentence punctuation. allow_bare lets "::" through (classify only).
  */
-static int ipv6_try(const unsigned char *t, size_t len, size_t i, int allow_bare, struct cand *c)
+static int ipv6_span(const unsigned char *t, size_t len, size_t i, int allow_bare, size_t *k,
+                     size_t *e)
 {
-    char buf[48];
-    uint8_t a[16];
-    size_t j = i, e, k, pk = 0;
-    unsigned acc = 0, bits = 0;
-    struct obs *o;
+    size_t j = i, q;
+    unsigned acc = 0;
 
     while (j < len && j - i < 4 && (cls[t[j]] & C_HEX))
         j++;
     if (j >= len || t[j] != ':' || (j == i && (j + 1 >= len || t[j + 1] != ':')))
         return 0;
-    for (e = i; e < len && (cls[t[e]] & C_V6) && e - i <= 45; e++)
-        acc |= cls[t[e]];
-    if (e - i > 45 || (e < len && (cls[t[e]] & C_ALNUM)))
+    for (q = i; q < len && (cls[t[q]] & C_V6) && q - i <= 45; q++)
+        acc |= cls[t[q]];
+    if (q - i > 45 || (q < len && (cls[t[q]] & C_ALNUM)) || (!allow_bare && !(acc & C_HEX)))
         return 0;
-    k = e;
-    while (k > i && t[k - 1] == '.')
-        k--;
-    if (k - i >= 2 && t[k - 1] == ':' && t[k - 2] != ':')
-        k--;
-    if (!allow_bare && !(acc & C_HEX))
+    *e = q;
+    while (q > i && t[q - 1] == '.')
+        q--;
+    if (q - i >= 2 && t[q - 1] == ':' && t[q - 2] != ':')
+        q--;
+    *k = q;
+    return 1;
+}
+
+/* Tries an IPv6 address, or an IPv6 CIDR when "/len" follows, at t[i]; inet_pton decides
+ * and inet_ntop gives the canonical text (RFC 5952). */
+static int ipv6_try(const unsigned char *t, size_t len, size_t i, int allow_bare, struct cand *c)
+{
+    char buf[48];
+    uint8_t a[16];
+    size_t e, k, pk = 0;
+    unsigned bits = 0;
+    struct obs *o;
+
+    if (!ipv6_span(t, len, i, allow_bare, &k, &e))
         return 0;
     memcpy(buf, t + i, k - i);
     buf[k - i] = '\0';
@@ -467,7 +484,7 @@ static int asn_spaced(const unsigned char *t, size_t len, const struct run *r, i
 
     if (r->end >= len || t[r->end] != ' ' || (n != 2 && n != 3))
         return 0;
-    if (lenient ? strncasecmp((const char *)p, "asn", n) : memcmp(p, "ASN", n))
+    if ((lenient ? strncasecmp((const char *)p, "asn", n) : memcmp(p, "ASN", n)) != 0)
         return 0;
     for (d = q; d < len && IS_D(t[d]) && d - q < 11; d++)
         ;

@@ -20,8 +20,9 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "handling/handling_int.h"
+
 /* Declared here and in observables.c until the handling module has a private header. */
-int hk_obs_tld_known(const char *label, size_t len);
 
 /* Packed by hand: clang-format would put one name per line. */
 /* clang-format off */

@@ -111,12 +111,12 @@ static const struct {
     const char *key;
     enum step_kind kind;
 } starters[] = {
-    {"user", ST_USER}, {"token", ST_TOKEN}, {"cli", ST_CLI},
-    {"cli-http", ST_CLI_HTTP}, {"sql", ST_SQL}, {"set", ST_SET},
+    {"user", ST_USER},         {"token", ST_TOKEN}, {"cli", ST_CLI},
+    {"cli-http", ST_CLI_HTTP}, {"sql", ST_SQL},     {"set", ST_SET},
 };
 
-static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS",
-                                      NULL};
+static const char *const methods[] = {"GET",    "POST", "PUT",     "PATCH",
+                                      "DELETE", "HEAD", "OPTIONS", NULL};
 
 /* ---- one run of a case ---- */
 
@@ -227,7 +227,7 @@ static int add_mod(struct casefile *cf, const char *key, const char *val, int li
     struct step *s = cf->nsteps ? &cf->steps[cf->nsteps - 1] : NULL;
 
     for (size_t i = 0; i < sizeof(modifiers) / sizeof(modifiers[0]); i++) {
-        if (strcmp(modifiers[i].key, key))
+        if (strcmp(modifiers[i].key, key) != 0)
             continue;
         if (!s || !(modifiers[i].kinds & (1u << s->kind))) {
             (void)hk_buf_appendf(err, "%s:%d: '%s:' does not belong to %s", cf->path, line, key,
@@ -349,8 +349,7 @@ static int case_parse(const char *path, struct casefile *cf, struct hk_buf *err)
         no++;
         if (*p == '#' || !*trim(p))
             continue;
-        rc = (*p == ' ' || *p == '\t') ? continue_line(cf, p, no, err)
-                                       : parse_line(cf, p, no, err);
+        rc = (*p == ' ' || *p == '\t') ? continue_line(cf, p, no, err) : parse_line(cf, p, no, err);
     }
     free(text);
     if (!rc && !cf->nsteps) {
@@ -374,9 +373,9 @@ static int var_set(struct run *r, int line, const char *name, const char *value)
 {
     size_t n = strlen(name);
 
-    if (!n || n >= sizeof(r->vars[0].name) || strspn(name,
-                                                      "abcdefghijklmnopqrstuvwxyz"
-                                                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != n)
+    if (!n || n >= sizeof(r->vars[0].name) ||
+        strspn(name, "abcdefghijklmnopqrstuvwxyz"
+                     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != n)
         return failf(r, line, "bad variable name '%s'", name);
     for (size_t i = 0; i < r->nvars; i++) {
         if (!strcmp(r->vars[i].name, name)) {
@@ -459,8 +458,7 @@ static int match(json_t *exp, json_t *act, struct hk_buf *where, struct hk_buf *
 static int mismatch(json_t *exp, json_t *act, struct hk_buf *where, struct hk_buf *why,
                     const char *what)
 {
-    (void)hk_buf_appendf(why, "at '%s': %s: expected ", where->len ? hk_buf_str(where) : ".",
-                         what);
+    (void)hk_buf_appendf(why, "at '%s': %s: expected ", where->len ? hk_buf_str(where) : ".", what);
     dump_into(why, exp);
     (void)hk_buf_appends(why, ", got ");
     dump_into(why, act);
@@ -480,7 +478,7 @@ static int match_special(const char *s, json_t *act, int *res)
         *res = act && !json_is_null(act) ? 0 : -1;
         return 1;
     }
-    if (strncmp(s, "re:", 3))
+    if (strncmp(s, "re:", 3) != 0)
         return 0;
     *res = -1;
     if (json_is_string(act) && !regcomp(&re, s + 3, REG_EXTENDED | REG_NOSUB)) {
@@ -568,7 +566,8 @@ static int match_array(json_t *exp, json_t *act, struct hk_buf *where, struct hk
     return 0;
 }
 
-/* Subset match: every member of exp is in act and matches; arrays element-wise. */
+/* Subset match: every member of exp is in act and matches; arrays element-wise.
+ * The matchers recurse over the depth of the expectation, which a case file bounds. */
 static int match(json_t *exp, json_t *act, struct hk_buf *where, struct hk_buf *why)
 {
     int res;
@@ -729,8 +728,7 @@ static int parse_port(const char *s)
 
 static void server_exec(struct run *r, int out_fd)
 {
-    char *argv[MAX_ARGV] = {(char *)r->bin, "--data", r->data, "serve", "--listen",
-                            "127.0.0.1:0"};
+    char *argv[MAX_ARGV] = {(char *)r->bin, "--data", r->data, "serve", "--listen", "127.0.0.1:0"};
     char *extra = r->cf->serve_args ? hk_xstrdup(r->cf->serve_args) : NULL;
     int fd = open(r->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -789,7 +787,7 @@ static int server_stop(struct run *r)
         return 0;
     (void)kill(r->server, SIGTERM);
     while ((w = waitpid(r->server, &status, WNOHANG)) == 0 && waited < STOP_WAIT_MS) {
-        struct timespec ts = {0, 10 * 1000 * 1000};
+        struct timespec ts = {0, 10L * 1000 * 1000};
         nanosleep(&ts, NULL);
         waited += 10;
     }
@@ -798,8 +796,7 @@ static int server_stop(struct run *r)
         (void)waitpid(r->server, &status, 0);
         rc = failf(r, 0, "server did not stop on SIGTERM");
     } else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-        rc = failf(r, 0, "server ended badly (%s %d)",
-                   WIFEXITED(status) ? "exit status" : "signal",
+        rc = failf(r, 0, "server ended badly (%s %d)", WIFEXITED(status) ? "exit status" : "signal",
                    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
     }
     r->server = 0;
@@ -1006,8 +1003,8 @@ static int fail_answer(struct run *r, int line, const struct step *s, const stru
     return -1;
 }
 
-static int check_expect(struct run *r, const struct step *s, const struct mod *m,
-                        struct answer *a, bool negate)
+static int check_expect(struct run *r, const struct step *s, const struct mod *m, struct answer *a,
+                        bool negate)
 {
     struct hk_buf txt = HK_BUF_INIT(BODY_MAX), where = HK_BUF_INIT(HK_BUF_UNBOUNDED);
     struct hk_buf why = HK_BUF_INIT(HK_BUF_UNBOUNDED);
@@ -1022,8 +1019,7 @@ static int check_expect(struct run *r, const struct step *s, const struct mod *m
     else if (!rc && !negate && match(exp, answer_json(a), &where, &why))
         rc = fail_answer(r, m->line, s, a, "%s", hk_buf_str(&why));
     else if (!rc && negate && !match(exp, answer_json(a), &where, &why))
-        rc = fail_answer(r, m->line, s, a, "the answer matches %s, and must not",
-                         hk_buf_str(&txt));
+        rc = fail_answer(r, m->line, s, a, "the answer matches %s, and must not", hk_buf_str(&txt));
     json_decref(exp);
     hk_buf_release(&txt);
     hk_buf_release(&where);
@@ -1032,8 +1028,7 @@ static int check_expect(struct run *r, const struct step *s, const struct mod *m
 }
 
 /* absent: KEY (no member KEY anywhere) or absent: a.b.c (that path does not resolve). */
-static int check_absent(struct run *r, const struct step *s, const struct mod *m,
-                        struct answer *a)
+static int check_absent(struct run *r, const struct step *s, const struct mod *m, struct answer *a)
 {
     json_t *j = answer_json(a);
     bool path = strchr(m->val, '.') != NULL;
@@ -1060,8 +1055,7 @@ static int check_text(struct run *r, const struct step *s, const struct mod *m, 
 }
 
 /* count: PATH=N: the array or object at PATH has N elements. */
-static int check_count(struct run *r, const struct step *s, const struct mod *m,
-                       struct answer *a)
+static int check_count(struct run *r, const struct step *s, const struct mod *m, struct answer *a)
 {
     char path[256];
     const char *eq = strrchr(m->val, '=');
@@ -1081,8 +1075,7 @@ static int check_count(struct run *r, const struct step *s, const struct mod *m,
 }
 
 /* capture: NAME=PATH [NAME=PATH ...]: strings raw, numbers in decimal, the rest as JSON. */
-static int check_capture(struct run *r, const struct step *s, const struct mod *m,
-                         struct answer *a)
+static int check_capture(struct run *r, const struct step *s, const struct mod *m, struct answer *a)
 {
     char *spec = hk_xstrdup(m->val), *words[32];
     int n = split_words(spec, words, 32), rc = 0;
@@ -1118,7 +1111,7 @@ static int check_status(struct run *r, const struct step *s, struct answer *a)
     int line = s->line;
 
     for (size_t i = 0; i < s->nmods; i++) {
-        if (strcmp(s->mods[i].key, key))
+        if (strcmp(s->mods[i].key, key) != 0)
             continue;
         line = s->mods[i].line;
         if (hk_parse_i64(s->mods[i].val, &want))
@@ -1150,8 +1143,8 @@ static int check_answer(struct run *r, const struct step *s, struct answer *a)
             rc = check_count(r, s, m, a);
         else if (!strcmp(m->key, "capture"))
             rc = check_capture(r, s, m, a);
-        else if (!strcmp(m->key, "ctype") && strncmp(a->ctype ? a->ctype : "", m->val,
-                                                      strlen(m->val)))
+        else if (!strcmp(m->key, "ctype") &&
+                 strncmp(a->ctype ? a->ctype : "", m->val, strlen(m->val)) != 0)
             rc = fail_answer(r, m->line, s, a, "content type '%s', expected '%s'",
                              a->ctype ? a->ctype : "", m->val);
     }
@@ -1304,8 +1297,8 @@ static int step_cli(struct run *r, const struct step *s)
     }
     argv[k++] = "--json";
     for (size_t i = 0; !rc && i < s->nmods; i++)
-        if (!strcmp(s->mods[i].key, "stdin") && !(rc = subst(r, s->mods[i].line, s->mods[i].val,
-                                                             &in)))
+        if (!strcmp(s->mods[i].key, "stdin") &&
+            !(rc = subst(r, s->mods[i].line, s->mods[i].val, &in)))
             has_in = true;
     n = rc ? 0 : split_words(args.buf ? args.buf : (char *)"", argv + k, MAX_ARGV - k - 1);
     if (n < 0)
@@ -1344,7 +1337,7 @@ static int step_sql(struct run *r, const struct step *s)
         sqlite3_busy_timeout(db, 30000);
         if (sqlite3_exec(db, hk_buf_str(&sql), NULL, NULL, &msg) != SQLITE_OK)
             rc = failf(r, s->line, "sql failed: %s", msg ? msg : "?");
-        else if (sqlite3_changes(db) < 1 && strncmp(hk_buf_str(&sql), "SELECT", 6))
+        else if (sqlite3_changes(db) < 1 && strncmp(hk_buf_str(&sql), "SELECT", 6) != 0)
             rc = failf(r, s->line, "sql changed no row: %s", hk_buf_str(&sql));
     }
     sqlite3_free(msg);
@@ -1524,7 +1517,8 @@ static size_t find_cases(const char *dir, int argc, char **argv, char ***names)
     *names = NULL;
     while (d && (e = readdir(d))) {
         size_t len = strlen(e->d_name);
-        if (len < 6 || strcmp(e->d_name + len - 5, ".case") || !selected(e->d_name, argc, argv))
+        if (len < 6 || strcmp(e->d_name + len - 5, ".case") != 0 ||
+            !selected(e->d_name, argc, argv))
             continue;
         *names = hk_xrealloc(*names, (n + 1) * sizeof(**names));
         (*names)[n++] = hk_xstrdup(e->d_name);

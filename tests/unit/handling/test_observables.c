@@ -187,7 +187,7 @@ static void test_extract_table(void **state)
 
         extract_exact(row->text, row->len, &l);
         list_fmt(&l, &b);
-        if (strcmp(hk_buf_str(&b), row->want)) {
+        if (strcmp(hk_buf_str(&b), row->want) != 0) {
             print_error("row '%s':\n   got  '%s'\n   want '%s'\n", row->name, hk_buf_str(&b),
                         row->want);
             failed++;
@@ -245,7 +245,7 @@ static void test_classify_table(void **state)
 
         type = HK_OBS__COUNT;
         err = hk_obs_classify(row->in, &type, out, sizeof(out));
-        if (err != row->err || strcmp(out, row->want) || (err == HK_OK && type != row->type)) {
+        if (err != row->err || strcmp(out, row->want) != 0 || (err == HK_OK && type != row->type)) {
             print_error("classify '%s': got %d %s '%s', want %d %s '%s'\n", row->in, (int)err,
                         hk_obs_type_name(type), out, (int)row->err, hk_obs_type_name(row->type),
                         row->want);
@@ -318,8 +318,12 @@ static size_t make_domain(char *out, size_t last)
         n += 64;
     }
     memset(out + n, 'c', last);
-    memcpy(out + n + last, ".com", 4);
-    return n + last + 4;
+    n += last;
+    out[n++] = '.';
+    out[n++] = 'c';
+    out[n++] = 'o';
+    out[n++] = 'm';
+    return n;
 }
 
 /* A URL of exactly HK_OBS_VALUE_MAX bytes is kept; one byte more is skipped (its host is
