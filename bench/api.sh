@@ -28,6 +28,7 @@ DATA=$WORK/data
 
 TOKEN=$(admin_token "$DATA")
 [ -n "$TOKEN" ] || die "no admin token in the output of hikeshi init"
+echo "$TOKEN" >"$WORK/token"
 
 echo "== loading $COUNT incidents into $DATA/hikeshi.db"
 t0=$(now)

@@ -160,6 +160,27 @@ static void error_body(struct hk_http_resp *resp, hk_err err, const char *msg)
     json_decref(e);
 }
 
+/* A query parameter the route does not take is an error, not silently ignored (a typo
+ * such as ?stat=open must not return the unfiltered list). */
+static hk_err check_params(const struct route *r, const struct hk_http_req *req,
+                           struct hk_errmsg *em)
+{
+    for (size_t i = 0; i < req->nargs; i++) {
+        const char *q = r->query, *k = req->args[i].key;
+        size_t kn = strlen(k);
+        bool ok = false;
+        while (q && *q && !ok) {
+            size_t n = strcspn(q, ",");
+            ok = n == kn && !strncmp(q, k, n);
+            q += n + (q[n] == ',');
+        }
+        if (!ok)
+            return hk_errf(em, HK_EINVAL, "unknown query parameter '%.64s'%s%s", k,
+                           *r->query ? "; this endpoint takes: " : "", r->query);
+    }
+    return HK_OK;
+}
+
 static void params_of(const struct hk_http_req *req, struct call *c)
 {
     c->params = json_object();
@@ -228,7 +249,8 @@ void hk_api_handle(const struct hk_config *cfg, struct hk_store *st, const struc
     }
     if (r->scope != S_PUBLIC && (err = authenticate(st, req, &who, &em)))
         goto fail;
-    if ((err = authorize(r, &who, &em)) || (err = parse_body(r, req, &c, &em)))
+    if ((err = authorize(r, &who, &em)) || (err = check_params(r, req, &em)) ||
+        (err = parse_body(r, req, &c, &em)))
         goto fail;
     params_of(req, &c);
     hk_ctx_init(&ctx, st, &who, cfg, &em);

@@ -87,6 +87,11 @@ bool hk_can_read_incident(struct hk_ctx *ctx, json_t *inc)
     return tlp_allows(ctx, str(inc, "tlp"), str(inc, "team"), id);
 }
 
+/*
+ * A report is readable by its submitter; otherwise by staff when both its own TLP allows
+ * it and, once it is part of an incident, the incident is readable too (a TLP:AMBER
+ * report inside a TLP:RED incident is as restricted as the incident).
+ */
 bool hk_can_read_report(struct hk_ctx *ctx, json_t *rep)
 {
     int64_t reporter = json_integer_value(json_object_get(rep, "reporter_id"));
@@ -101,8 +106,13 @@ bool hk_can_read_report(struct hk_ctx *ctx, json_t *rep)
         return true;
     if (!hk_is_staff(ctx))
         return false;
-    if (inc && !hk_store_row(ctx->st, HK_Q_INCIDENT_GET, HK_SQL_ARGS(hk_sql_int(inc)), &i))
+    if (inc && !hk_store_row(ctx->st, HK_Q_INCIDENT_GET, HK_SQL_ARGS(hk_sql_int(inc)), &i)) {
         team = str(i, "team");
+        if (!hk_can_read_incident(ctx, i)) {
+            json_decref(i);
+            return false;
+        }
+    }
     ok = tlp_allows(ctx, str(rep, "tlp"), team, inc);
     json_decref(i);
     return ok;

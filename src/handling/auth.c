@@ -121,6 +121,9 @@ hk_err hk_token_create(struct hk_ctx *ctx, const char *user_name, const char *na
         return hk_errf(ctx->em, HK_EPERM, "only admins can create tokens for other users");
     if (ttl_seconds < 0)
         return hk_errf(ctx->em, HK_EINVAL, "token lifetime must not be negative");
+    /* now + ttl must not overflow (signed overflow is undefined). */
+    if (ttl_seconds > INT64_MAX - ctx->now)
+        return hk_errf(ctx->em, HK_EINVAL, "token lifetime too long");
     hk_random(raw, sizeof(raw));
     memcpy(secret_out, "hk_", 3);
     sodium_bin2base64(secret_out + 3, 77, raw, sizeof(raw),

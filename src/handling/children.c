@@ -71,6 +71,12 @@ hk_err hk_investigation_create(struct hk_ctx *ctx, int64_t incident_id, json_t *
                             HK_SQL_ARGS(hk_sql_int(id), hk_sql_text("out"), hk_sql_text(message),
                                         hk_sql_int0(ctx->who.user_id), hk_sql_int(ctx->now)),
                             NULL);
+    /* The request went out with the first message: we now wait for the answer. */
+    if (!err && message && *message)
+        err = hk_store_exec(ctx->st, HK_Q_INVESTIGATION_SET_STATE,
+                            HK_SQL_ARGS(hk_sql_int(id), hk_sql_text("waiting"),
+                                        hk_sql_int(ctx->now), hk_sql_text("open")),
+                            NULL);
     if (!err)
         err = hk_incident_touch(ctx, incident_id, true);
     if (!err)

@@ -177,7 +177,7 @@ static hk_err attach(struct hk_ctx *ctx, json_t *o, const char *key, enum hk_que
 
 /* Linked reports are filtered one by one: a handler may see an incident but not a
  * TLP:RED report inside it. */
-static hk_err attach_reports(struct hk_ctx *ctx, json_t *o, int64_t id)
+static hk_err attach_reports(struct hk_ctx *ctx, json_t *o, int64_t id, bool *hidden)
 {
     json_t *rows = NULL, *vis = json_array(), *r;
     size_t i;
@@ -193,15 +193,42 @@ static hk_err attach_reports(struct hk_ctx *ctx, json_t *o, int64_t id)
         if (hk_can_read_report(ctx, r))
             json_array_append(vis, r);
     }
+    *hidden = json_array_size(rows) != json_array_size(vis);
     json_decref(rows);
     json_object_set_new(o, "reports", vis);
     return HK_OK;
+}
+
+/* When some reports are hidden from the caller, so are the observables that only they
+ * carry: keep the observables of the visible reports. */
+static void filter_observables(json_t *o)
+{
+    json_t *obs = json_object_get(o, "observables"), *keep = json_array(), *ob, *r, *x;
+    size_t i, j, k;
+
+    json_array_foreach(obs, i, ob)
+    {
+        int64_t oid = json_integer_value(json_object_get(ob, "id"));
+        bool found = false;
+        json_array_foreach(json_object_get(o, "reports"), j, r)
+        {
+            json_array_foreach(json_object_get(r, "observable_ids"), k, x)
+            {
+                if (json_integer_value(x) == oid)
+                    found = true;
+            }
+        }
+        if (found)
+            json_array_append(keep, ob);
+    }
+    json_object_set_new(o, "observables", keep);
 }
 
 hk_err hk_incident_get(struct hk_ctx *ctx, int64_t id, bool full, json_t **out)
 {
     json_t *i = NULL, *invs, *inv;
     size_t k;
+    bool hidden = false;
     hk_err err = hk_incident_load(ctx, id, &i);
 
     if (err)
@@ -209,7 +236,7 @@ hk_err hk_incident_get(struct hk_ctx *ctx, int64_t id, bool full, json_t **out)
     json_object_set_new(i, "next_states",
                         hk_lifecycle_next(HK_OBJ_INCIDENT, hk_jstr(i, "state")));
     if (full) {
-        if ((err = attach_reports(ctx, i, id)) ||
+        if ((err = attach_reports(ctx, i, id, &hidden)) ||
             (err = attach(ctx, i, "observables", HK_Q_OBS_OF_INCIDENT, id)) ||
             (err = attach(ctx, i, "investigations", HK_Q_INVESTIGATIONS_OF_INCIDENT, id)) ||
             (err = attach(ctx, i, "countermeasures", HK_Q_CMS_OF_INCIDENT, id)) ||
@@ -218,6 +245,8 @@ hk_err hk_incident_get(struct hk_ctx *ctx, int64_t id, bool full, json_t **out)
             json_decref(i);
             return err;
         }
+        if (hidden)
+            filter_observables(i);
         invs = json_object_get(i, "investigations");
         json_array_foreach(invs, k, inv) json_object_set_new(
             inv, "next_states",

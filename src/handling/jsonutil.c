@@ -49,13 +49,14 @@ hk_err hk_json_time(struct hk_ctx *ctx, json_t *o, const char *key, int64_t *out
     *out = 0;
     if (!v || json_is_null(v))
         return HK_OK;
-    if (json_is_integer(v)) {
+    if (json_is_integer(v))
         *out = json_integer_value(v);
-        return HK_OK;
-    }
-    if (json_is_string(v) && !hk_time_parse(json_string_value(v), out))
-        return HK_OK;
-    return hk_errf(ctx->em, HK_EINVAL, "'%s' must be an ISO 8601 time or Unix seconds", key);
+    else if (!json_is_string(v) || hk_time_parse(json_string_value(v), out))
+        return hk_errf(ctx->em, HK_EINVAL, "'%s' must be an ISO 8601 time or Unix seconds", key);
+    /* 1970 to 9999: every stored time formats, and windows around it cannot overflow. */
+    if (*out < 0 || *out > 253402300799)
+        return hk_errf(ctx->em, HK_EINVAL, "'%s' is out of range (years 1970 to 9999)", key);
+    return HK_OK;
 }
 
 hk_err hk_json_only(struct hk_ctx *ctx, json_t *o, const char *const *allowed)

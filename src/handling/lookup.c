@@ -44,6 +44,27 @@ static json_t *visible(struct hk_ctx *ctx, json_t *rows, bool incidents)
     return out;
 }
 
+/* Keeps the incidents that some report in reps belongs to; consumes incs. */
+static json_t *through_reports(json_t *incs, json_t *reps)
+{
+    json_t *keep = json_array(), *inc, *r;
+    size_t i, j;
+
+    json_array_foreach(incs, i, inc)
+    {
+        json_int_t id = json_integer_value(json_object_get(inc, "id"));
+        json_array_foreach(reps, j, r)
+        {
+            if (json_integer_value(json_object_get(r, "incident_id")) == id) {
+                json_array_append(keep, inc);
+                break;
+            }
+        }
+    }
+    json_decref(incs);
+    return keep;
+}
+
 hk_err hk_observable_lookup(struct hk_ctx *ctx, const char *value, json_t **out)
 {
     enum hk_obs_type t;
@@ -69,9 +90,16 @@ hk_err hk_observable_lookup(struct hk_ctx *ctx, const char *value, json_t **out)
     if ((err = hk_store_rows(ctx->st, HK_Q_OBS_INCIDENTS, HK_SQL_ARGS(hk_sql_int(id)), &incs)) ||
         (err = hk_store_rows(ctx->st, HK_Q_OBS_REPORTS, HK_SQL_ARGS(hk_sql_int(id)), &reps)))
         goto out;
-    *out = json_pack("{s:s, s:s, s:I, s:o, s:o}", "type", hk_obs_type_name(t), "value", norm, "id",
-                     (json_int_t)id, "incidents", visible(ctx, incs, true), "reports",
-                     visible(ctx, reps, false));
+    {
+        json_t *vreps = visible(ctx, reps, false), *vincs = visible(ctx, incs, true);
+        /* Beyond admins, an incident is shown only through a visible report of it that
+         * carries the observable: a hidden (e.g. TLP:RED) report must not reveal, through
+         * its incident, that the incident involves this observable. */
+        if (ctx->who.role != HK_ROLE_ADMIN)
+            vincs = through_reports(vincs, vreps);
+        *out = json_pack("{s:s, s:s, s:I, s:o, s:o}", "type", hk_obs_type_name(t), "value", norm,
+                         "id", (json_int_t)id, "incidents", vincs, "reports", vreps);
+    }
 out:
     json_decref(incs);
     json_decref(reps);

@@ -84,7 +84,7 @@ hk_err hk_report_parse_in(struct hk_ctx *ctx, json_t *body, struct report_in *in
     return HK_OK;
 }
 
-/* Dedup key: the authenticated user when there is one, else the stated reporter. */
+/* Dedup key: the authenticated user (0 for the local operator) and the stated reporter. */
 static void content_hash(struct hk_ctx *ctx, const struct report_in *in, uint8_t out[32])
 {
     crypto_hash_sha256_state h;
@@ -420,6 +420,23 @@ hk_err hk_report_get(struct hk_ctx *ctx, int64_t id, json_t **out)
     }
     json_object_set_new(r, "observables", obs);
     json_object_set_new(r, "next_states", hk_lifecycle_next(HK_OBJ_REPORT, hk_jstr(r, "state")));
+    /* A submitter is told which incident their report joined (a ticket reference), except
+     * when that incident is TLP:RED or AMBER+STRICT and closed to them: then not even
+     * its existence is disclosed. */
+    if (json_integer_value(json_object_get(r, "incident_id")) && !hk_is_staff(ctx)) {
+        json_t *inc = NULL;
+        hk_err e = hk_store_row(ctx->st, HK_Q_INCIDENT_GET,
+                                HK_SQL_ARGS(hk_sql_int(json_integer_value(
+                                    json_object_get(r, "incident_id")))),
+                                &inc);
+        const char *tlp = e ? "RED" : hk_jstr(inc, "tlp");
+        if ((!strcmp(tlp, "RED") || !strcmp(tlp, "AMBER+STRICT")) &&
+            (e || !hk_can_read_incident(ctx, inc))) {
+            json_object_set_new(r, "incident_id", json_null());
+            json_object_set_new(r, "correlation", json_null());
+        }
+        json_decref(inc);
+    }
     *out = r;
     return HK_OK;
 }

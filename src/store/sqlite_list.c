@@ -83,13 +83,19 @@ static void visibility(struct builder *b, const struct hk_list_query *lq, bool i
             "(x.tlp = 'AMBER+STRICT' AND x.team <> '' AND x.team = ?%zu))",
             u, t);
     else
+        /* Own reports always; others when the report's TLP allows it and, if it is part
+         * of an incident, the incident's TLP allows it too. */
         b->err = hk_buf_appendf(
             b->sql,
-            " AND (x.tlp NOT IN ('RED', 'AMBER+STRICT') OR x.reporter_id = ?%zu OR EXISTS "
+            " AND (x.reporter_id = ?%zu OR ((x.tlp NOT IN ('RED', 'AMBER+STRICT') OR EXISTS "
             "(SELECT 1 FROM incident_members m WHERE m.incident_id = x.incident_id AND "
             "m.user_id = ?%zu) OR (x.tlp = 'AMBER+STRICT' AND EXISTS (SELECT 1 FROM incidents i "
-            "WHERE i.id = x.incident_id AND i.team <> '' AND i.team = ?%zu)))",
-            u, u, t);
+            "WHERE i.id = x.incident_id AND i.team <> '' AND i.team = ?%zu))) AND "
+            "(x.incident_id IS NULL OR EXISTS (SELECT 1 FROM incidents i WHERE i.id = "
+            "x.incident_id AND (i.tlp NOT IN ('RED', 'AMBER+STRICT') OR EXISTS (SELECT 1 FROM "
+            "incident_members m WHERE m.incident_id = i.id AND m.user_id = ?%zu) OR (i.tlp = "
+            "'AMBER+STRICT' AND i.team <> '' AND i.team = ?%zu))))))",
+            u, u, t, u, t);
 }
 
 hk_err hk_sqlite_list_build(const struct hk_list_query *lq, struct hk_buf *sql,

@@ -56,8 +56,9 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
                               "rsit_type = coalesce(?3, rsit_type), tlp = coalesce(?4, tlp), "
                               "updated_at = ?5 WHERE id = ?1",
     [HK_Q_REPORTS_OF_INCIDENT] = "SELECT id, source, reporter_id, reporter, subject, state, tlp, "
-                                 "correlation AS correlation_json, received_at FROM reports "
-                                 "WHERE incident_id = ?1 ORDER BY id",
+                                 "correlation AS correlation_json, observable_ids AS "
+                                 "observable_ids_json, received_at FROM reports WHERE "
+                                 "incident_id = ?1 ORDER BY id",
     [HK_Q_REPORTS_MOVE_INCIDENT] = "UPDATE reports SET incident_id = ?2, updated_at = ?3 WHERE "
                                    "incident_id = ?1",
 

@@ -108,7 +108,7 @@ grep -q '"reports":\[{"id":1,' "$O" && ok "the incident lists report 1" || bad "
 
 # 3. an investigation
 api POST "/api/v1/incidents/$INC/investigations" '{"party":"abuse@isp.example","message":"Please check 198.51.100.7"}'
-expect "POST /api/v1/incidents/$INC/investigations" 201 id 1 incident_id "$INC" state open
+expect "POST /api/v1/incidents/$INC/investigations" 201 id 1 incident_id "$INC" state waiting
 grep -q '"messages":\[{[^]]*"body":"Please check 198.51.100.7"' "$O" &&
     ok "the investigation records the first message" || bad "investigation: $(cat "$O")"
 

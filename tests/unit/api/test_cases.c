@@ -775,9 +775,19 @@ static int server_start(struct run *r)
     return 0;
 }
 
+/* Records a server failure even after a step failed (a crash explains that failure). */
+static int server_fail(struct run *r, const char *msg)
+{
+    if (!r->err->len)
+        return failf(r, 0, "%s", msg);
+    (void)hk_buf_appendf(r->err, "\n    %s", msg);
+    return -1;
+}
+
 /* Stops the server; it must exit 0 and its log must carry no sanitizer report. */
 static int server_stop(struct run *r)
 {
+    char msg[128];
     int status = 0, waited = 0, rc = 0;
     pid_t w = 0;
     size_t len = 0;
@@ -794,16 +804,18 @@ static int server_stop(struct run *r)
     if (w == 0) {
         (void)kill(r->server, SIGKILL);
         (void)waitpid(r->server, &status, 0);
-        rc = failf(r, 0, "server did not stop on SIGTERM");
+        rc = server_fail(r, "server did not stop on SIGTERM");
     } else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-        rc = failf(r, 0, "server ended badly (%s %d)", WIFEXITED(status) ? "exit status" : "signal",
-                   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+        (void)snprintf(msg, sizeof(msg), "server ended badly (%s %d)",
+                       WIFEXITED(status) ? "exit status" : "signal",
+                       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+        rc = server_fail(r, msg);
     }
     r->server = 0;
     close(r->out_fd);
     log = read_file(r->log, &len);
     if (log && sanitizer_report(log))
-        rc = failf(r, 0, "sanitizer report in the server log");
+        rc = server_fail(r, "sanitizer report in the server log");
     if (rc && log)
         show_text(r->err, "server log", log, len);
     free(log);
