@@ -49,9 +49,8 @@ g AS (
     1700000000 + (i * 61) % 63072000 AS c
   FROM seq)
 SELECT i,
-  CASE i % 6 WHEN 0 THEN 'Phishing campaign' WHEN 1 THEN 'SSH brute force'
-    WHEN 2 THEN 'Malware infection' WHEN 3 THEN 'DDoS' WHEN 4 THEN 'Vulnerable service'
-    ELSE 'Spam run' END || ' #' || i,
+  CASE i % 5 WHEN 0 THEN 'Phishing campaign' WHEN 1 THEN 'SSH brute force'
+    WHEN 2 THEN 'Malware infection' WHEN 3 THEN 'DDoS' ELSE 'Spam run' END || ' #' || i,
   'Generated incident ' || i || ' for the API benchmark; customer ticket ' || (i * 31) % 99991,
   CASE WHEN s < 10 THEN 'new' WHEN s < 25 THEN 'triage' WHEN s < 45 THEN 'analysis'
     WHEN s < 60 THEN 'mitigation' WHEN s < 95 THEN 'resolved' ELSE 'abandoned' END,

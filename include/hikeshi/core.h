@@ -37,8 +37,11 @@ struct hk_buf {
     size_t cap;
     size_t max;
 };
-#define HK_BUF_INIT(maxlen) {NULL, 0, 0, (maxlen)}
-#define HK_BUF_UNBOUNDED    ((size_t)1 << 40)
+#define HK_BUF_INIT(maxlen)  \
+    {                        \
+        NULL, 0, 0, (maxlen) \
+    }
+#define HK_BUF_UNBOUNDED ((size_t)1 << 40)
 
 void hk_buf_init(struct hk_buf *b, size_t max);
 void hk_buf_release(struct hk_buf *b);

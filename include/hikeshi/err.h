@@ -43,10 +43,10 @@ hk_err hk_errf(struct hk_errmsg *m, hk_err err, const char *fmt, ...)
 #define HK_BUG(msg) hk_bug(__FILE__, __LINE__, (msg))
 void hk_bug(const char *file, int line, const char *msg) __attribute__((noreturn));
 #ifndef NDEBUG
-#define HK_ASSERT(c)                                                                           \
-    do {                                                                                       \
-        if (!(c))                                                                              \
-            hk_bug(__FILE__, __LINE__, "assertion failed: " #c);                               \
+#define HK_ASSERT(c)                                             \
+    do {                                                         \
+        if (!(c))                                                \
+            hk_bug(__FILE__, __LINE__, "assertion failed: " #c); \
     } while (0)
 #else
 #define HK_ASSERT(c) ((void)0)

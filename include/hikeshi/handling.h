@@ -42,7 +42,7 @@ struct hk_principal {
 };
 
 struct hk_config {
-    int64_t correlation_window; /* seconds; default 30 days */
+    int64_t correlation_window;    /* seconds; default 30 days */
     int64_t sla_first_response[4]; /* seconds per severity: low, medium, high, critical */
     size_t max_body;               /* bytes; default 1 MiB */
     size_t max_content;            /* bytes of one report's content; default 1 MiB */
@@ -157,8 +157,8 @@ struct hk_import_stats {
  */
 hk_err hk_report_import(struct hk_ctx *ctx, FILE *f, size_t batch, struct hk_import_stats *st);
 /* The same from a memory buffer (API bulk endpoint); runs in the caller's transaction. */
-hk_err hk_report_import_buf(struct hk_ctx *ctx, const char *p, size_t n,
-                            struct hk_import_stats *st, json_t **errors);
+hk_err hk_report_import_buf(struct hk_ctx *ctx, const char *p, size_t n, struct hk_import_stats *st,
+                            json_t **errors);
 
 /* ---- incidents (incident.c) ---- */
 
@@ -175,8 +175,7 @@ hk_err hk_incident_transition(struct hk_ctx *ctx, int64_t id, const char *action
  * with merged_into = dst. */
 hk_err hk_incident_merge(struct hk_ctx *ctx, int64_t dst, int64_t src, json_t **out);
 /* Splits a report out of its incident into a new incident (same classification). */
-hk_err hk_incident_split(struct hk_ctx *ctx, int64_t incident_id, int64_t report_id,
-                         json_t **out);
+hk_err hk_incident_split(struct hk_ctx *ctx, int64_t incident_id, int64_t report_id, json_t **out);
 hk_err hk_incident_add_member(struct hk_ctx *ctx, int64_t id, int64_t user_id);
 /* Incidents past their first-response target (SLA). */
 hk_err hk_incident_overdue(struct hk_ctx *ctx, json_t **out);
@@ -190,16 +189,13 @@ hk_err hk_list(struct hk_ctx *ctx, enum hk_list_kind kind, json_t *params, json_
 
 /* ---- investigations, countermeasures, tasks (children.c) ---- */
 
-hk_err hk_investigation_create(struct hk_ctx *ctx, int64_t incident_id, json_t *body,
-                               json_t **out);
+hk_err hk_investigation_create(struct hk_ctx *ctx, int64_t incident_id, json_t *body, json_t **out);
 hk_err hk_investigation_get(struct hk_ctx *ctx, int64_t id, json_t **out);
-hk_err hk_investigation_set_state(struct hk_ctx *ctx, int64_t id, const char *state,
-                                  json_t **out);
+hk_err hk_investigation_set_state(struct hk_ctx *ctx, int64_t id, const char *state, json_t **out);
 hk_err hk_investigation_message(struct hk_ctx *ctx, int64_t id, json_t *body, json_t **out);
 hk_err hk_countermeasure_create(struct hk_ctx *ctx, int64_t incident_id, json_t *body,
                                 json_t **out);
-hk_err hk_countermeasure_set_state(struct hk_ctx *ctx, int64_t id, const char *state,
-                                   json_t **out);
+hk_err hk_countermeasure_set_state(struct hk_ctx *ctx, int64_t id, const char *state, json_t **out);
 hk_err hk_task_create(struct hk_ctx *ctx, int64_t incident_id, json_t *body, json_t **out);
 hk_err hk_task_update(struct hk_ctx *ctx, int64_t id, json_t *body, json_t **out);
 
@@ -249,8 +245,7 @@ hk_err hk_audit_of(struct hk_ctx *ctx, const char *otype, int64_t oid, json_t **
 
 /* Reads an optional string member: HK_EINVAL (with message) if present but not a string
  * or longer than max bytes; *out is NULL when absent or null. */
-hk_err hk_json_str(struct hk_ctx *ctx, json_t *o, const char *key, size_t max,
-                   const char **out);
+hk_err hk_json_str(struct hk_ctx *ctx, json_t *o, const char *key, size_t max, const char **out);
 /* Reads an optional integer member (also accepts a decimal string). *present tells. */
 hk_err hk_json_int(struct hk_ctx *ctx, json_t *o, const char *key, int64_t *out, bool *present);
 /* Reads an optional time member (ISO 8601 string or Unix seconds); 0 when absent. */

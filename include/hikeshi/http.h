@@ -22,8 +22,8 @@ struct hk_http_arg {
 
 /* All pointers are borrowed for the duration of hk_api_handle. */
 struct hk_http_req {
-    const char *method;        /* "GET", "POST", ... */
-    const char *path;          /* "/api/v1/incidents/7", without the query string */
+    const char *method;                        /* "GET", "POST", ... */
+    const char *path;                          /* "/api/v1/incidents/7", without the query string */
     struct hk_http_arg args[HK_HTTP_MAX_ARGS]; /* decoded query parameters */
     size_t nargs;
     const char *authorization; /* the Authorization header, or NULL */

@@ -28,75 +28,75 @@
 #include "hikeshi/err.h"
 
 /* The named query catalogue (see src/store/sqlite_sql.c for the reference SQL). */
-#define HK_QUERIES(Q)                                                                          \
-    Q(USER_INSERT)                                                                             \
-    Q(USER_BY_NAME)                                                                            \
-    Q(USER_BY_ID)                                                                              \
-    Q(USER_LIST)                                                                               \
-    Q(USER_COUNT)                                                                              \
-    Q(USER_SET_PASSWORD)                                                                       \
-    Q(TOKEN_INSERT)                                                                            \
-    Q(TOKEN_LOOKUP)                                                                            \
-    Q(TOKEN_LIST)                                                                              \
-    Q(TOKEN_REVOKE)                                                                            \
-    Q(REPORT_INSERT)                                                                           \
-    Q(REPORT_BY_HASH)                                                                          \
-    Q(REPORT_DUP_BUMP)                                                                         \
-    Q(REPORT_GET)                                                                              \
-    Q(REPORT_SET_STATE)                                                                        \
-    Q(REPORT_SET_INCIDENT)                                                                     \
-    Q(REPORT_SET_CLASS)                                                                        \
-    Q(REPORTS_OF_INCIDENT)                                                                     \
-    Q(REPORTS_MOVE_INCIDENT)                                                                   \
-    Q(OBS_INSERT)                                                                              \
-    Q(OBS_GET_ID)                                                                              \
-    Q(OBS_LINK_REPORT)                                                                         \
-    Q(OBS_LINK_INCIDENT)                                                                       \
-    Q(OBS_OF_REPORT)                                                                           \
-    Q(OBS_OF_INCIDENT)                                                                         \
-    Q(OBS_CORRELATE)                                                                           \
-    Q(OBS_OPEN_IDS)                                                                            \
-    Q(OBS_INCIDENTS)                                                                           \
-    Q(OBS_REPORTS)                                                                             \
-    Q(OBS_MOVE_INCIDENT)                                                                       \
-    Q(OBS_RELINK_INCIDENT)                                                                     \
-    Q(OBS_UNLINK_INCIDENT)                                                                     \
-    Q(INCIDENT_INSERT)                                                                         \
-    Q(INCIDENT_GET)                                                                            \
-    Q(INCIDENT_SET_STATE)                                                                      \
-    Q(INCIDENT_TOUCH)                                                                          \
-    Q(INCIDENT_FIRST_RESPONSE)                                                                 \
-    Q(INCIDENT_UPDATE)                                                                         \
-    Q(INCIDENT_MERGED)                                                                         \
-    Q(INCIDENT_COUNT)                                                                          \
-    Q(INCIDENT_COUNT_BY_STATE)                                                                 \
-    Q(INCIDENT_OVERDUE)                                                                        \
-    Q(MEMBER_ADD)                                                                              \
-    Q(MEMBER_CHECK)                                                                            \
-    Q(MEMBER_LIST)                                                                             \
-    Q(MEMBERS_MOVE)                                                                            \
-    Q(INVESTIGATION_INSERT)                                                                    \
-    Q(INVESTIGATION_GET)                                                                       \
-    Q(INVESTIGATION_SET_STATE)                                                                 \
-    Q(INVESTIGATIONS_OF_INCIDENT)                                                              \
-    Q(INVESTIGATIONS_MOVE)                                                                     \
-    Q(MESSAGE_INSERT)                                                                          \
-    Q(MESSAGES_OF_INVESTIGATION)                                                               \
-    Q(CM_INSERT)                                                                               \
-    Q(CM_GET)                                                                                  \
-    Q(CM_SET_STATE)                                                                            \
-    Q(CMS_OF_INCIDENT)                                                                         \
-    Q(CMS_MOVE)                                                                                \
-    Q(TASK_INSERT)                                                                             \
-    Q(TASK_GET)                                                                                \
-    Q(TASK_UPDATE)                                                                             \
-    Q(TASKS_OF_INCIDENT)                                                                       \
-    Q(TASKS_MOVE)                                                                              \
-    Q(AUDIT_APPEND)                                                                            \
-    Q(AUDIT_ALL)                                                                               \
-    Q(AUDIT_OF_OBJECT)                                                                         \
-    Q(META_GET)                                                                                \
-    Q(META_SET)                                                                                \
+#define HK_QUERIES(Q)             \
+    Q(USER_INSERT)                \
+    Q(USER_BY_NAME)               \
+    Q(USER_BY_ID)                 \
+    Q(USER_LIST)                  \
+    Q(USER_COUNT)                 \
+    Q(USER_SET_PASSWORD)          \
+    Q(TOKEN_INSERT)               \
+    Q(TOKEN_LOOKUP)               \
+    Q(TOKEN_LIST)                 \
+    Q(TOKEN_REVOKE)               \
+    Q(REPORT_INSERT)              \
+    Q(REPORT_BY_HASH)             \
+    Q(REPORT_DUP_BUMP)            \
+    Q(REPORT_GET)                 \
+    Q(REPORT_SET_STATE)           \
+    Q(REPORT_SET_INCIDENT)        \
+    Q(REPORT_SET_CLASS)           \
+    Q(REPORTS_OF_INCIDENT)        \
+    Q(REPORTS_MOVE_INCIDENT)      \
+    Q(OBS_INSERT)                 \
+    Q(OBS_GET_ID)                 \
+    Q(OBS_LINK_REPORT)            \
+    Q(OBS_LINK_INCIDENT)          \
+    Q(OBS_OF_REPORT)              \
+    Q(OBS_OF_INCIDENT)            \
+    Q(OBS_CORRELATE)              \
+    Q(OBS_OPEN_IDS)               \
+    Q(OBS_INCIDENTS)              \
+    Q(OBS_REPORTS)                \
+    Q(OBS_MOVE_INCIDENT)          \
+    Q(OBS_RELINK_INCIDENT)        \
+    Q(OBS_UNLINK_INCIDENT)        \
+    Q(INCIDENT_INSERT)            \
+    Q(INCIDENT_GET)               \
+    Q(INCIDENT_SET_STATE)         \
+    Q(INCIDENT_TOUCH)             \
+    Q(INCIDENT_FIRST_RESPONSE)    \
+    Q(INCIDENT_UPDATE)            \
+    Q(INCIDENT_MERGED)            \
+    Q(INCIDENT_COUNT)             \
+    Q(INCIDENT_COUNT_BY_STATE)    \
+    Q(INCIDENT_OVERDUE)           \
+    Q(MEMBER_ADD)                 \
+    Q(MEMBER_CHECK)               \
+    Q(MEMBER_LIST)                \
+    Q(MEMBERS_MOVE)               \
+    Q(INVESTIGATION_INSERT)       \
+    Q(INVESTIGATION_GET)          \
+    Q(INVESTIGATION_SET_STATE)    \
+    Q(INVESTIGATIONS_OF_INCIDENT) \
+    Q(INVESTIGATIONS_MOVE)        \
+    Q(MESSAGE_INSERT)             \
+    Q(MESSAGES_OF_INVESTIGATION)  \
+    Q(CM_INSERT)                  \
+    Q(CM_GET)                     \
+    Q(CM_SET_STATE)               \
+    Q(CMS_OF_INCIDENT)            \
+    Q(CMS_MOVE)                   \
+    Q(TASK_INSERT)                \
+    Q(TASK_GET)                   \
+    Q(TASK_UPDATE)                \
+    Q(TASKS_OF_INCIDENT)          \
+    Q(TASKS_MOVE)                 \
+    Q(AUDIT_APPEND)               \
+    Q(AUDIT_ALL)                  \
+    Q(AUDIT_OF_OBJECT)            \
+    Q(META_GET)                   \
+    Q(META_SET)                   \
     Q(REPORT_COUNT)
 
 enum hk_query {
@@ -141,7 +141,9 @@ static inline struct hk_sqlval hk_sql_blob(const void *p, size_t n)
     struct hk_sqlval x = {HK_SQL_BLOB, 0, p, n};
     return x;
 }
-#define HK_SQL_ARGS(...) ((const struct hk_sqlval[]){__VA_ARGS__}), (sizeof((const struct hk_sqlval[]){__VA_ARGS__}) / sizeof(struct hk_sqlval))
+#define HK_SQL_ARGS(...)                       \
+    ((const struct hk_sqlval[]){__VA_ARGS__}), \
+        (sizeof((const struct hk_sqlval[]){__VA_ARGS__}) / sizeof(struct hk_sqlval))
 
 /*
  * A filtered, keyset-paginated list of incidents or reports. Every field is optional
@@ -156,16 +158,16 @@ struct hk_list_query {
     const char *team;
     const char *rsit_class;
     const char *tlp;
-    const char *q;          /* free text: title/description or subject/content */
-    int64_t observable_id;  /* only rows carrying this observable (0 = none; -1 = match none) */
-    int64_t updated_since;  /* unix seconds; 0 = none */
-    int64_t created_from;   /* unix seconds; 0 = none */
-    int64_t created_to;     /* unix seconds; 0 = none */
-    int64_t reporter_id;    /* reports only */
-    int64_t incident_id;    /* reports only */
-    int64_t cursor;         /* id to continue after; 0 = start */
+    const char *q;         /* free text: title/description or subject/content */
+    int64_t observable_id; /* only rows carrying this observable (0 = none; -1 = match none) */
+    int64_t updated_since; /* unix seconds; 0 = none */
+    int64_t created_from;  /* unix seconds; 0 = none */
+    int64_t created_to;    /* unix seconds; 0 = none */
+    int64_t reporter_id;   /* reports only */
+    int64_t incident_id;   /* reports only */
+    int64_t cursor;        /* id to continue after; 0 = start */
     bool ascending;
-    int limit;              /* 1..500 */
+    int limit; /* 1..500 */
     /* Visibility (TLP) filter pushed into SQL so pages stay full: when restrict_user_id is
      * non-zero, TLP:RED rows are kept only where that user is a member, and AMBER+STRICT
      * rows only where team equals restrict_team. */
@@ -236,13 +238,13 @@ static inline void hk_store_rollback(struct hk_store *s)
 {
     s->ops->rollback(s);
 }
-static inline hk_err hk_store_exec(struct hk_store *s, enum hk_query q,
-                                   const struct hk_sqlval *a, size_t n, int64_t *id)
+static inline hk_err hk_store_exec(struct hk_store *s, enum hk_query q, const struct hk_sqlval *a,
+                                   size_t n, int64_t *id)
 {
     return s->ops->exec(s, q, a, n, id);
 }
-static inline hk_err hk_store_rows(struct hk_store *s, enum hk_query q,
-                                   const struct hk_sqlval *a, size_t n, json_t **out)
+static inline hk_err hk_store_rows(struct hk_store *s, enum hk_query q, const struct hk_sqlval *a,
+                                   size_t n, json_t **out)
 {
     return s->ops->rows(s, q, a, n, out);
 }
@@ -251,8 +253,8 @@ static inline hk_err hk_store_row(struct hk_store *s, enum hk_query q, const str
 {
     return s->ops->row(s, q, a, n, out);
 }
-static inline hk_err hk_store_scalar(struct hk_store *s, enum hk_query q,
-                                     const struct hk_sqlval *a, size_t n, int64_t *out)
+static inline hk_err hk_store_scalar(struct hk_store *s, enum hk_query q, const struct hk_sqlval *a,
+                                     size_t n, int64_t *out)
 {
     return s->ops->scalar(s, q, a, n, out);
 }
@@ -261,14 +263,12 @@ static inline hk_err hk_store_ids(struct hk_store *s, enum hk_query q, const str
 {
     return s->ops->ids(s, q, a, n, out, max, count);
 }
-static inline hk_err hk_store_list(struct hk_store *s, const struct hk_list_query *lq,
-                                   json_t **out)
+static inline hk_err hk_store_list(struct hk_store *s, const struct hk_list_query *lq, json_t **out)
 {
     return s->ops->list(s, lq, out);
 }
-static inline hk_err hk_store_each(struct hk_store *s, enum hk_query q,
-                                   const struct hk_sqlval *a, size_t n,
-                                   hk_err (*fn)(json_t *row, void *arg), void *arg)
+static inline hk_err hk_store_each(struct hk_store *s, enum hk_query q, const struct hk_sqlval *a,
+                                   size_t n, hk_err (*fn)(json_t *row, void *arg), void *arg)
 {
     return s->ops->each(s, q, a, n, fn, arg);
 }

@@ -29,10 +29,10 @@ hk_err api_report_import(struct call *c)
         json_decref(errors);
         return err;
     }
-    c->out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "lines", (json_int_t)st.lines, "stored",
-                       (json_int_t)st.stored, "duplicates", (json_int_t)st.duplicates,
-                       "correlated", (json_int_t)st.correlated, "rejected",
-                       (json_int_t)st.rejected, "errors", errors);
+    c->out =
+        json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "lines", (json_int_t)st.lines, "stored",
+                  (json_int_t)st.stored, "duplicates", (json_int_t)st.duplicates, "correlated",
+                  (json_int_t)st.correlated, "rejected", (json_int_t)st.rejected, "errors", errors);
     return HK_OK;
 }
 

@@ -8,9 +8,9 @@
  */
 #include <stdatomic.h>
 #include <stdio.h>
-#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/api_int.h"
 
@@ -101,8 +101,7 @@ static hk_err authenticate(struct hk_store *st, const struct hk_http_req *req,
     return HK_OK;
 }
 
-static hk_err authorize(const struct route *r, const struct hk_principal *who,
-                        struct hk_errmsg *em)
+static hk_err authorize(const struct route *r, const struct hk_principal *who, struct hk_errmsg *em)
 {
     switch (r->scope) {
     case S_PUBLIC:
@@ -308,26 +307,24 @@ void hk_api_metrics_text(struct hk_buf *out)
 
 static json_t *operation(const struct route *r)
 {
-    json_t *op = json_pack("{s:s, s:s, s:o}", "summary", r->summary, "operationId", r->name,
-                           "responses",
-                           json_pack("{s:{s:s}, s:{s:s}}", "200", "description", "success",
-                                     "default", "description",
-                                     "error: {\"error\":{\"code\",\"message\"}}"));
+    json_t *op =
+        json_pack("{s:s, s:s, s:o}", "summary", r->summary, "operationId", r->name, "responses",
+                  json_pack("{s:{s:s}, s:{s:s}}", "200", "description", "success", "default",
+                            "description", "error: {\"error\":{\"code\",\"message\"}}"));
     json_t *params = json_array();
     const char *q = r->query;
 
     if (strstr(r->path, "{id}"))
-        json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "id", "in",
-                                                "path", "required", 1, "schema", "type",
-                                                "integer"));
+        json_array_append_new(params,
+                              json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "id", "in", "path",
+                                        "required", 1, "schema", "type", "integer"));
     if (strstr(r->path, "{action}"))
-        json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "action",
-                                                "in", "path", "required", 1, "schema", "type",
-                                                "string"));
+        json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "action", "in",
+                                                "path", "required", 1, "schema", "type", "string"));
     while (q && *q) {
         size_t n = strcspn(q, ",");
-        json_array_append_new(params, json_pack("{s:s%, s:s, s:{s:s}}", "name", q, n, "in",
-                                                "query", "schema", "type", "string"));
+        json_array_append_new(params, json_pack("{s:s%, s:s, s:{s:s}}", "name", q, n, "in", "query",
+                                                "schema", "type", "string"));
         q += n + (q[n] == ',');
     }
     json_object_set_new(op, "parameters", params);
@@ -339,9 +336,9 @@ static json_t *operation(const struct route *r)
             json_pack("{s:{s:{s:{s:s}}}}", "content",
                       r->body == B_JSON ? "application/json" : "application/x-ndjson", "schema",
                       "type", r->body == B_JSON ? "object" : "string"));
-    json_object_set_new(op, "x-hikeshi-scope",
-                        json_string((const char *[]){"public", "any", "read", "staff",
-                                                     "admin"}[r->scope]));
+    json_object_set_new(
+        op, "x-hikeshi-scope",
+        json_string((const char *[]){"public", "any", "read", "staff", "admin"}[r->scope]));
     return op;
 }
 
@@ -362,11 +359,11 @@ json_t *hk_api_openapi(void)
         m[k] = '\0';
         json_object_set_new(p, m, operation(&routes[i]));
     }
-    return json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:{s:{s:s, s:s}}}, s:[{s:[]}]}",
-                     "openapi", "3.0.3", "info", "title", "hikeshi API", "version", "1",
-                     "description", "CSIRT incident handling: reports, incidents, investigations",
-                     "paths", paths, "components", "securitySchemes", "bearer", "type", "http",
-                     "scheme", "bearer", "security", "bearer");
+    return json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:{s:{s:s, s:s}}}, s:[{s:[]}]}", "openapi",
+                     "3.0.3", "info", "title", "hikeshi API", "version", "1", "description",
+                     "CSIRT incident handling: reports, incidents, investigations", "paths", paths,
+                     "components", "securitySchemes", "bearer", "type", "http", "scheme", "bearer",
+                     "security", "bearer");
 }
 
 void hk_api_routes_text(struct hk_buf *out)

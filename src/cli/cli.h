@@ -34,6 +34,7 @@ struct cli {
     struct hk_config cfg;
     struct hk_store *st; /* local mode, opened on first use */
     struct hk_principal local;
+    bool may_create; /* init and serve create the data directory; others need it */
 };
 
 /* Maps a CLI option to a body or query member. */
@@ -68,8 +69,8 @@ int cli_store(struct cli *c, struct hk_store **st);
  * code (0 on success). query may be NULL; body NULL means no body. */
 int cli_call(struct cli *c, const char *method, const char *path, json_t *query, json_t *body,
              json_t **out);
-int cli_call_raw(struct cli *c, const char *method, const char *path, const char *body,
-                 size_t len, json_t **out);
+int cli_call_raw(struct cli *c, const char *method, const char *path, const char *body, size_t len,
+                 json_t **out);
 /* Prints an answer: JSON with --json, else a readable rendering. */
 void cli_print(struct cli *c, json_t *v);
 /* Prints an error line "hikeshi: <msg>" and returns the exit code for err. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -51,6 +52,12 @@ int cli_store(struct cli *c, struct hk_store **st)
     hk_err err;
 
     if (!c->st) {
+        struct stat sb;
+        if (!c->may_create && stat(c->data, &sb))
+            return cli_fail(HK_ENOTFOUND,
+                            "data directory '%s' does not exist (create it with 'hikeshi "
+                            "--data %s init', or use --server)",
+                            c->data, c->data);
         err = hk_store_open(c->data, &c->st, &em);
         if (err)
             return cli_fail(err, "%s", em.text[0] ? em.text : hk_strerror(err));
@@ -77,8 +84,7 @@ static int exit_of(json_t *ans, int status)
 
 static int report_error(json_t *ans, int status)
 {
-    const char *msg =
-        json_string_value(json_object_get(json_object_get(ans, "error"), "message"));
+    const char *msg = json_string_value(json_object_get(json_object_get(ans, "error"), "message"));
 
     (void)fprintf(stderr, "hikeshi: %s\n", msg ? msg : "request failed");
     return exit_of(ans, status);
@@ -128,7 +134,8 @@ static int remote_call(struct cli *c, const char *method, const char *path, json
 {
     CURL *h = curl_easy_init();
     struct curl_slist *hdr = NULL;
-    struct hk_buf url = HK_BUF_INIT(1 << 16), got = HK_BUF_INIT(256u << 20), auth = HK_BUF_INIT(512);
+    struct hk_buf url = HK_BUF_INIT(1 << 16), got = HK_BUF_INIT(256u << 20),
+                  auth = HK_BUF_INIT(512);
     const char *k;
     json_t *v;
     char sep = '?';
@@ -180,8 +187,8 @@ out:
     return rc;
 }
 
-int cli_call_raw(struct cli *c, const char *method, const char *path, const char *body,
-                 size_t len, json_t **out)
+int cli_call_raw(struct cli *c, const char *method, const char *path, const char *body, size_t len,
+                 json_t **out)
 {
     *out = NULL;
     return c->server ? remote_call(c, method, path, NULL, body, len, out)
@@ -225,11 +232,10 @@ static void scalar(json_t *v, FILE *f)
 }
 
 /* The columns shown for a row in a table: the first of these present, in order. */
-static const char *const row_cols[] = {"id",      "type",   "state",   "severity", "tlp",
-                                       "direction", "party", "kind",   "role",     "team",
-                                       "title",   "subject", "value",  "name",     "user",
-                                       "body",    "description", "received_at", "created_at",
-                                       NULL};
+static const char *const row_cols[] = {
+    "id",   "type", "state",       "severity",    "tlp",        "direction", "party",
+    "kind", "role", "team",        "title",       "subject",    "value",     "name",
+    "user", "body", "description", "received_at", "created_at", NULL};
 
 static void print_row(json_t *r, FILE *f)
 {

@@ -34,7 +34,8 @@ int cmd_audit_verify(struct cli *c, const struct cmd *cmd, struct args *a)
         return rc;
     err = hk_audit_verify(st, &n, &em);
     if (err)
-        return cli_fail(err, "audit verification FAILED: %s", em.text[0] ? em.text : hk_strerror(err));
+        return cli_fail(err, "audit verification FAILED: %s",
+                        em.text[0] ? em.text : hk_strerror(err));
     out = json_pack("{s:b, s:I, s:s}", "ok", 1, "entries", (json_int_t)n, "message",
                     "audit chain intact");
     cli_print(c, out);

@@ -22,10 +22,14 @@ static int read_all(FILE *f, size_t max, struct hk_buf *b)
 
 int cmd_report_add(struct cli *c, const struct cmd *cmd, struct args *a)
 {
-    static const struct fieldmap map[] = {
-        {"subject", "subject", 0}, {"reporter", "reporter", 0}, {"tlp", "tlp", 0},
-        {"source", "source", 0},   {"class", "rsit_class", 0},  {"type", "rsit_type", 0},
-        {"received-at", "received_at", 0}, {NULL, NULL, 0}};
+    static const struct fieldmap map[] = {{"subject", "subject", 0},
+                                          {"reporter", "reporter", 0},
+                                          {"tlp", "tlp", 0},
+                                          {"source", "source", 0},
+                                          {"class", "rsit_class", 0},
+                                          {"type", "rsit_type", 0},
+                                          {"received-at", "received_at", 0},
+                                          {NULL, NULL, 0}};
     struct hk_buf text = HK_BUF_INIT(c->cfg.max_content);
     json_t *body = json_object(), *out = NULL;
     const char *file = arg_get(a, "file");
@@ -79,12 +83,11 @@ int cmd_report_add(struct cli *c, const struct cmd *cmd, struct args *a)
 
 static void print_stats(struct cli *c, const struct hk_import_stats *st, double secs)
 {
-    json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "lines", (json_int_t)st->lines,
-                          "stored", (json_int_t)st->stored, "duplicates",
-                          (json_int_t)st->duplicates, "correlated", (json_int_t)st->correlated,
-                          "rejected", (json_int_t)st->rejected, "seconds", secs,
-                          "reports_per_second",
-                          secs > 0 ? (double)(st->stored + st->duplicates) / secs : 0.0);
+    json_t *o = json_pack(
+        "{s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "lines", (json_int_t)st->lines, "stored",
+        (json_int_t)st->stored, "duplicates", (json_int_t)st->duplicates, "correlated",
+        (json_int_t)st->correlated, "rejected", (json_int_t)st->rejected, "seconds", secs,
+        "reports_per_second", secs > 0 ? (double)(st->stored + st->duplicates) / secs : 0.0);
 
     cli_print(c, o);
     json_decref(o);
@@ -107,8 +110,7 @@ static int import_local(struct cli *c, FILE *f, size_t batch)
     hk_ctx_release(&ctx);
     if (err)
         return cli_fail(err, "import stopped: %s (%llu reports stored before)",
-                        em.text[0] ? em.text : hk_strerror(err),
-                        (unsigned long long)stats.stored);
+                        em.text[0] ? em.text : hk_strerror(err), (unsigned long long)stats.stored);
     print_stats(c, &stats, (double)(hk_mono_ns() - t0) / 1e9);
     return 0;
 }

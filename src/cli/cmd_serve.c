@@ -15,7 +15,10 @@ static int bootstrap(struct cli *c)
     struct hk_store *st;
     char secret[80];
     bool created = false;
-    int rc = cli_store(c, &st);
+    int rc;
+
+    c->may_create = true;
+    rc = cli_store(c, &st);
     hk_err err;
 
     if (rc)

@@ -12,29 +12,51 @@
 #include "cli/cli.h"
 
 static const struct fieldmap list_q[] = {
-    {"state", "state", 0},       {"severity", "severity", 0},   {"team", "team", 0},
-    {"class", "class", 0},       {"tlp", "tlp", 0},             {"q", "q", 0},
-    {"observable", "observable", 0}, {"since", "updated_since", 0}, {"from", "from", 0},
-    {"to", "to", 0},             {"cursor", "cursor", 0},       {"limit", "limit", 0},
-    {"order", "order", 0},       {"incident", "incident", 0},   {NULL, NULL, 0},
+    {"state", "state", 0},
+    {"severity", "severity", 0},
+    {"team", "team", 0},
+    {"class", "class", 0},
+    {"tlp", "tlp", 0},
+    {"q", "q", 0},
+    {"observable", "observable", 0},
+    {"since", "updated_since", 0},
+    {"from", "from", 0},
+    {"to", "to", 0},
+    {"cursor", "cursor", 0},
+    {"limit", "limit", 0},
+    {"order", "order", 0},
+    {"incident", "incident", 0},
+    {NULL, NULL, 0},
 };
 
 static const struct fieldmap incident_fields[] = {
-    {"title", "title", 0},          {"description", "description", 0},
-    {"severity", "severity", 0},    {"tlp", "tlp", 0},
-    {"pap", "pap", 0},              {"class", "rsit_class", 0},
-    {"type", "rsit_type", 0},       {"malware-class", "malware_class", 0},
-    {"route", "infection_route", 0}, {"team", "team", 0},
-    {"assignee", "assignee", 0},    {NULL, NULL, 0},
+    {"title", "title", 0},
+    {"description", "description", 0},
+    {"severity", "severity", 0},
+    {"tlp", "tlp", 0},
+    {"pap", "pap", 0},
+    {"class", "rsit_class", 0},
+    {"type", "rsit_type", 0},
+    {"malware-class", "malware_class", 0},
+    {"route", "infection_route", 0},
+    {"team", "team", 0},
+    {"assignee", "assignee", 0},
+    {NULL, NULL, 0},
 };
 
 static const struct fieldmap triage_fields[] = {
-    {"incident", "incident_id", 1}, {"title", "title", 0},
-    {"description", "description", 0}, {"severity", "severity", 0},
-    {"tlp", "tlp", 0},              {"pap", "pap", 0},
-    {"class", "rsit_class", 0},     {"type", "rsit_type", 0},
-    {"malware-class", "malware_class", 0}, {"route", "infection_route", 0},
-    {"team", "team", 0},            {"assignee", "assignee", 0},
+    {"incident", "incident_id", 1},
+    {"title", "title", 0},
+    {"description", "description", 0},
+    {"severity", "severity", 0},
+    {"tlp", "tlp", 0},
+    {"pap", "pap", 0},
+    {"class", "rsit_class", 0},
+    {"type", "rsit_type", 0},
+    {"malware-class", "malware_class", 0},
+    {"route", "infection_route", 0},
+    {"team", "team", 0},
+    {"assignee", "assignee", 0},
     {NULL, NULL, 0},
 };
 
@@ -56,22 +78,25 @@ static const struct fieldmap cm_fields[] = {
     {"kind", "kind", 0}, {"description", "description", 0}, {NULL, NULL, 0}};
 static const struct fieldmap task_fields[] = {
     {"title", "title", 0}, {"assignee", "assignee", 0}, {"due", "due_at", 0}, {NULL, NULL, 0}};
-static const struct fieldmap task_update_fields[] = {
-    {"title", "title", 0}, {"assignee", "assignee", 0}, {"due", "due_at", 0},
-    {"done", "done", 2},   {NULL, NULL, 0}};
+static const struct fieldmap task_update_fields[] = {{"title", "title", 0},
+                                                     {"assignee", "assignee", 0},
+                                                     {"due", "due_at", 0},
+                                                     {"done", "done", 2},
+                                                     {NULL, NULL, 0}};
 static const struct fieldmap token_fields[] = {
     {"user", "user", 0}, {"name", "name", 0}, {"ttl", "ttl", 1}, {NULL, NULL, 0}};
 static const struct fieldmap report_state_fields[] = {{"@1", "state", 0}, {NULL, NULL, 0}};
 static const struct fieldmap empty[] = {{NULL, NULL, 0}};
 
-#define TRANSITION(verb, what)                                                                 \
-    {"incident", verb, "POST", "/api/v1/incidents/%s/" verb, 1, "ID [--resolution TEXT]",      \
-     what, transition_fields, NULL, NULL, NULL}
+#define TRANSITION(verb, what)                                                                     \
+    {                                                                                              \
+        "incident", verb, "POST", "/api/v1/incidents/%s/" verb, 1, "ID [--resolution TEXT]", what, \
+            transition_fields, NULL, NULL, NULL                                                    \
+    }
 
 const struct cmd hk_cli_cmds[] = {
     {"init", NULL, NULL, NULL, 0, "[--data DIR]",
-     "create and initialise a data directory; prints the admin token once", NULL, NULL,
-     cmd_init,
+     "create and initialise a data directory; prints the admin token once", NULL, NULL, cmd_init,
      "    Creates DIR (default ./hikeshi-data) with its SQLite database, runs the migrations\n"
      "    and, on first use, creates the user 'admin' and prints its API token. The token is\n"
      "    stored only as a SHA-256 digest and cannot be shown again.\n"},
@@ -142,18 +167,16 @@ const struct cmd hk_cli_cmds[] = {
     {"investigation", "show", "GET", "/api/v1/investigations/%s", 1, "ID",
      "show an investigation with its messages", NULL, NULL, NULL, NULL},
     {"investigation", "message", "POST", "/api/v1/investigations/%s/messages", 1,
-     "ID --body TEXT [--direction in|out]", "record a message sent or received", msg_fields,
-     NULL, NULL, NULL},
+     "ID --body TEXT [--direction in|out]", "record a message sent or received", msg_fields, NULL,
+     NULL, NULL},
     {"investigation", "state", "POST", "/api/v1/investigations/%s/state", 2, "ID STATE",
      "set state (open, waiting, answered, resolved)", state_fields, NULL, NULL, NULL},
     {"countermeasure", "add", "POST", "/api/v1/incidents/%s/countermeasures", 1,
-     "INCIDENT [--kind K] [--description D]", "add a countermeasure", cm_fields, NULL, NULL,
-     NULL},
+     "INCIDENT [--kind K] [--description D]", "add a countermeasure", cm_fields, NULL, NULL, NULL},
     {"countermeasure", "state", "POST", "/api/v1/countermeasures/%s/state", 2, "ID STATE",
      "set state (pending, active, pending-removal, removed)", state_fields, NULL, NULL, NULL},
     {"task", "add", "POST", "/api/v1/incidents/%s/tasks", 1,
-     "INCIDENT --title T [--assignee U] [--due TIME]", "add a task", task_fields, NULL, NULL,
-     NULL},
+     "INCIDENT --title T [--assignee U] [--due TIME]", "add a task", task_fields, NULL, NULL, NULL},
     {"task", "update", "PATCH", "/api/v1/tasks/%s", 1, "ID [--title T] [--assignee U] [--done]",
      "edit a task or mark it done", task_update_fields, NULL, NULL, NULL},
     {"observable", NULL, "GET", "/api/v1/observables", 1, "VALUE",
@@ -175,10 +198,9 @@ const struct cmd hk_cli_cmds[] = {
      "    6 when any entry was edited, inserted or deleted (the first such entry is named).\n"},
     {"db", "migrate", NULL, NULL, 0, "", "apply pending schema migrations", NULL, NULL,
      cmd_db_migrate, NULL},
-    {"db", "check", NULL, NULL, 0, "", "run the database integrity check", NULL, NULL,
-     cmd_db_check, NULL},
-    {"routes", NULL, NULL, NULL, 0, "", "list the HTTP API's routes", NULL, NULL, cmd_routes,
+    {"db", "check", NULL, NULL, 0, "", "run the database integrity check", NULL, NULL, cmd_db_check,
      NULL},
+    {"routes", NULL, NULL, NULL, 0, "", "list the HTTP API's routes", NULL, NULL, cmd_routes, NULL},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -237,8 +259,8 @@ int cli_run_generic(struct cli *c, const struct cmd *cmd, struct args *a)
     int rc = 0;
 
     if (a->npos < cmd->npos)
-        return cli_fail(HK_EINVAL, "usage: hikeshi %s %s %s", cmd->group, cmd->verb ? cmd->verb : "",
-                        cmd->usage);
+        return cli_fail(HK_EINVAL, "usage: hikeshi %s %s %s", cmd->group,
+                        cmd->verb ? cmd->verb : "", cmd->usage);
     if (cmd->npos && !is_id(a->pos[0]))
         return cli_fail(HK_EINVAL, "'%s' is not an ID (a positive number)", a->pos[0]);
     for (int i = 0; i < a->nkv; i++)

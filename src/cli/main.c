@@ -55,7 +55,9 @@ static void opt_help(const struct fieldmap *m, const char *where)
         if (m->opt[0] == '@')
             continue; /* positional, shown in the synopsis */
         (void)snprintf(name, sizeof(name), "--%s%s", m->opt,
-                       m->type == 2 ? "" : m->type == 1 ? " N" : " VALUE");
+                       m->type == 2   ? ""
+                       : m->type == 1 ? " N"
+                                      : " VALUE");
         printf("    %-24s sets the %s member '%s'\n", name, where, m->field);
     }
 }
@@ -122,6 +124,17 @@ static void group_help(const char *group)
     printf("\nRun 'hikeshi help %s SUBCOMMAND' for details.\n", group);
 }
 
+/* Options that never take a value, so the next word stays a positional argument. */
+static bool flag_only(const char *k)
+{
+    static const char *const flags[] = {"done", "password-stdin", NULL};
+
+    for (int i = 0; flags[i]; i++)
+        if (!strcmp(flags[i], k))
+            return true;
+    return false;
+}
+
 /* Splits argv into positionals and --key [value] pairs; global options go to c. */
 static int parse_args(struct cli *c, int argc, char **argv, struct args *a, bool *help)
 {
@@ -141,7 +154,7 @@ static int parse_args(struct cli *c, int argc, char **argv, struct args *a, bool
                 (void)snprintf(keybuf[a->nkv], 64, "%.*s", (int)(eq - k), k);
                 k = keybuf[a->nkv];
                 v = eq + 1;
-            } else if (i + 1 < argc && strncmp(argv[i + 1], "--", 2)) {
+            } else if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) && !flag_only(k)) {
                 v = argv[++i];
             }
             if (!strcmp(k, "data") || !strcmp(k, "server") || !strcmp(k, "token")) {
@@ -203,8 +216,8 @@ static int run(struct cli *c, int argc, char **argv)
                 group_help(a.pos[0]);
                 return 0;
             }
-            return cli_fail(HK_EINVAL, "'%s' needs a subcommand; see 'hikeshi %s --help'",
-                            a.pos[0], a.pos[0]);
+            return cli_fail(HK_EINVAL, "'%s' needs a subcommand; see 'hikeshi %s --help'", a.pos[0],
+                            a.pos[0]);
         }
         return cli_fail(HK_EINVAL, "no such command '%s'; see 'hikeshi --help'", a.pos[0]);
     }

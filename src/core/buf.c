@@ -12,8 +12,7 @@
 
 static void oom(size_t n, const char *file, int line)
 {
-    (void)fprintf(stderr, "hikeshi: out of memory allocating %zu bytes at %s:%d\n", n, file,
-                  line);
+    (void)fprintf(stderr, "hikeshi: out of memory allocating %zu bytes at %s:%d\n", n, file, line);
     abort();
 }
 

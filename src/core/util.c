@@ -57,8 +57,8 @@ hk_err hk_time_parse(const char *s, int64_t *out)
     const char *p;
 
     memset(&tm, 0, sizeof(tm));
-    if (strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
-        s[7] != '-' || digits(s + 8, 2, &d))
+    if (strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
+        digits(s + 8, 2, &d))
         return HK_EPARSE;
     p = s + 10;
     if (*p == 'T' || *p == 't' || *p == ' ') {

@@ -102,8 +102,8 @@ hk_err hk_audit(struct hk_ctx *ctx, const char *action, const char *otype, int64
             goto out;
         ctx->audit.loaded = 1;
     }
-    entry_hash(ctx->audit.hash, ctx->audit.seq + 1, ctx->now, ctx->who.name, action, otype, oid,
-               bs, as, h);
+    entry_hash(ctx->audit.hash, ctx->audit.seq + 1, ctx->now, ctx->who.name, action, otype, oid, bs,
+               as, h);
     err = hk_store_exec(ctx->st, HK_Q_AUDIT_APPEND,
                         HK_SQL_ARGS(hk_sql_int(ctx->audit.seq + 1), hk_sql_int(ctx->now),
                                     hk_sql_text(ctx->who.name), hk_sql_text(action),

@@ -38,8 +38,9 @@ static hk_err valid_name(struct hk_ctx *ctx, const char *name)
         char c = name[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '.' || c == '_' || c == '-' || c == '@'))
-            return hk_errf(ctx->em, HK_EINVAL, "user name '%s' has a character other than "
-                                               "letters, digits, '.', '_', '-', '@'",
+            return hk_errf(ctx->em, HK_EINVAL,
+                           "user name '%s' has a character other than "
+                           "letters, digits, '.', '_', '-', '@'",
                            name);
     }
     return HK_OK;
@@ -66,9 +67,9 @@ hk_err hk_user_add(struct hk_ctx *ctx, const char *name, const char *role, const
         return hk_errf(ctx->em, HK_EINVAL, "team name longer than 63 characters");
     if (password && (strlen(password) < 8 || strlen(password) > 1024))
         return hk_errf(ctx->em, HK_EINVAL, "password must be 8 to 1024 characters");
-    if (password && crypto_pwhash_str(hash, password, strlen(password),
-                                      crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                      crypto_pwhash_MEMLIMIT_INTERACTIVE))
+    if (password &&
+        crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE))
         return HK_ENOMEM;
     err = hk_store_exec(ctx->st, HK_Q_USER_INSERT,
                         HK_SQL_ARGS(hk_sql_text(name), hk_sql_text(role),
@@ -149,8 +150,8 @@ hk_err hk_token_create(struct hk_ctx *ctx, const char *user_name, const char *na
 
 hk_err hk_token_list(struct hk_ctx *ctx, json_t **out)
 {
-    struct hk_sqlval a = ctx->who.role == HK_ROLE_ADMIN ? hk_sql_int0(0)
-                                                        : hk_sql_int(ctx->who.user_id);
+    struct hk_sqlval a =
+        ctx->who.role == HK_ROLE_ADMIN ? hk_sql_int0(0) : hk_sql_int(ctx->who.user_id);
 
     return hk_store_rows(ctx->st, HK_Q_TOKEN_LIST, &a, 1, out);
 }
@@ -178,8 +179,7 @@ static void fill(json_t *u, struct hk_principal *p)
     (void)snprintf(p->team, sizeof(p->team), "%s", hk_jstr(u, "team"));
 }
 
-hk_err hk_auth_token(struct hk_store *st, const char *secret, int64_t now,
-                     struct hk_principal *out)
+hk_err hk_auth_token(struct hk_store *st, const char *secret, int64_t now, struct hk_principal *out)
 {
     uint8_t d[32];
     json_t *u = NULL;
@@ -188,8 +188,7 @@ hk_err hk_auth_token(struct hk_store *st, const char *secret, int64_t now,
     if (!secret || strncmp(secret, "hk_", 3) || strlen(secret) > 128)
         return HK_EAUTH;
     digest_of(secret, d);
-    err = hk_store_row(st, HK_Q_TOKEN_LOOKUP, HK_SQL_ARGS(hk_sql_blob(d, 32), hk_sql_int(now)),
-                       &u);
+    err = hk_store_row(st, HK_Q_TOKEN_LOOKUP, HK_SQL_ARGS(hk_sql_blob(d, 32), hk_sql_int(now)), &u);
     if (err)
         return err == HK_ENOTFOUND ? HK_EAUTH : err;
     fill(u, out);

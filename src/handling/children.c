@@ -41,8 +41,7 @@ static hk_err load_child(struct hk_ctx *ctx, enum hk_query q, const char *what, 
     return HK_OK;
 }
 
-hk_err hk_investigation_create(struct hk_ctx *ctx, int64_t incident_id, json_t *body,
-                               json_t **out)
+hk_err hk_investigation_create(struct hk_ctx *ctx, int64_t incident_id, json_t *body, json_t **out)
 {
     static const char *const allowed[] = {"party", "subject", "message", "due_at", NULL};
     const char *party = NULL, *subject = NULL, *message = NULL;
@@ -81,8 +80,8 @@ hk_err hk_investigation_create(struct hk_ctx *ctx, int64_t incident_id, json_t *
         err = hk_incident_touch(ctx, incident_id, true);
     if (!err)
         err = audited(ctx, "investigation.create", "investigation", id, NULL,
-                      json_pack("{s:I, s:s, s:s}", "incident_id", (json_int_t)incident_id,
-                                "party", party, "subject", subject ? subject : ""));
+                      json_pack("{s:I, s:s, s:s}", "incident_id", (json_int_t)incident_id, "party",
+                                party, "subject", subject ? subject : ""));
     if (!err && out)
         err = hk_investigation_get(ctx, id, out);
     return err;
@@ -96,8 +95,8 @@ hk_err hk_investigation_get(struct hk_ctx *ctx, int64_t id, json_t **out)
     if ((err = hk_require_staff(ctx)) ||
         (err = load_child(ctx, HK_Q_INVESTIGATION_GET, "investigation", id, &row)))
         return err;
-    err = hk_store_rows(ctx->st, HK_Q_MESSAGES_OF_INVESTIGATION, HK_SQL_ARGS(hk_sql_int(id)),
-                        &msgs);
+    err =
+        hk_store_rows(ctx->st, HK_Q_MESSAGES_OF_INVESTIGATION, HK_SQL_ARGS(hk_sql_int(id)), &msgs);
     if (err) {
         json_decref(row);
         return err;
@@ -131,8 +130,7 @@ static hk_err set_state(struct hk_ctx *ctx, enum hk_object o, enum hk_query get,
                                         hk_sql_text(from)),
                             NULL);
     if (!err)
-        err = hk_incident_touch(ctx, json_integer_value(json_object_get(row, "incident_id")),
-                                true);
+        err = hk_incident_touch(ctx, json_integer_value(json_object_get(row, "incident_id")), true);
     if (!err) {
         char action[64];
         (void)snprintf(action, sizeof(action), "%s.state", what);
@@ -143,8 +141,7 @@ static hk_err set_state(struct hk_ctx *ctx, enum hk_object o, enum hk_query get,
     return err;
 }
 
-hk_err hk_investigation_set_state(struct hk_ctx *ctx, int64_t id, const char *state,
-                                  json_t **out)
+hk_err hk_investigation_set_state(struct hk_ctx *ctx, int64_t id, const char *state, json_t **out)
 {
     hk_err err = set_state(ctx, HK_OBJ_INVESTIGATION, HK_Q_INVESTIGATION_GET,
                            HK_Q_INVESTIGATION_SET_STATE, "investigation", id, state);
@@ -193,8 +190,7 @@ hk_err hk_investigation_message(struct hk_ctx *ctx, int64_t id, json_t *body, js
     return err;
 }
 
-hk_err hk_countermeasure_create(struct hk_ctx *ctx, int64_t incident_id, json_t *body,
-                                json_t **out)
+hk_err hk_countermeasure_create(struct hk_ctx *ctx, int64_t incident_id, json_t *body, json_t **out)
 {
     static const char *const allowed[] = {"kind", "description", NULL};
     const char *kind = NULL, *desc = NULL;
@@ -224,8 +220,7 @@ hk_err hk_countermeasure_create(struct hk_ctx *ctx, int64_t incident_id, json_t 
     return err;
 }
 
-hk_err hk_countermeasure_set_state(struct hk_ctx *ctx, int64_t id, const char *state,
-                                   json_t **out)
+hk_err hk_countermeasure_set_state(struct hk_ctx *ctx, int64_t id, const char *state, json_t **out)
 {
     hk_err err = set_state(ctx, HK_OBJ_COUNTERMEASURE, HK_Q_CM_GET, HK_Q_CM_SET_STATE,
                            "countermeasure", id, state);
@@ -280,9 +275,9 @@ hk_err hk_task_create(struct hk_ctx *ctx, int64_t incident_id, json_t *body, jso
     if (!err && uid > 0)
         err = hk_incident_add_member(ctx, incident_id, uid);
     if (!err)
-        err = audited(ctx, "task.create", "task", id, NULL,
-                      json_pack("{s:I, s:s}", "incident_id", (json_int_t)incident_id, "title",
-                                title));
+        err = audited(
+            ctx, "task.create", "task", id, NULL,
+            json_pack("{s:I, s:s}", "incident_id", (json_int_t)incident_id, "title", title));
     if (!err && out)
         err = hk_store_row(ctx->st, HK_Q_TASK_GET, HK_SQL_ARGS(hk_sql_int(id)), out);
     return err;
@@ -315,8 +310,8 @@ hk_err hk_task_update(struct hk_ctx *ctx, int64_t id, json_t *body, json_t **out
     if (!err)
         err = hk_store_row(ctx->st, HK_Q_TASK_GET, HK_SQL_ARGS(hk_sql_int(id)), &after);
     if (!err)
-        err = hk_incident_touch(ctx, json_integer_value(json_object_get(after, "incident_id")),
-                                true);
+        err =
+            hk_incident_touch(ctx, json_integer_value(json_object_get(after, "incident_id")), true);
     if (!err) {
         err = hk_audit(ctx, "task.update", "task", id, before, after);
         if (!err && out)

@@ -33,8 +33,8 @@ static hk_err user_id_by_name(struct hk_ctx *ctx, const char *name, int64_t *id)
 static hk_err parse_fields(struct hk_ctx *ctx, json_t *body, struct inc_fields *f)
 {
     static const char *const allowed[] = {
-        "title", "description", "severity", "tlp", "pap", "rsit_class", "rsit_type",
-        "malware_class", "infection_route", "team", "assignee", NULL};
+        "title",     "description",   "severity",        "tlp",  "pap",      "rsit_class",
+        "rsit_type", "malware_class", "infection_route", "team", "assignee", NULL};
     hk_err err;
 
     memset(f, 0, sizeof(*f));
@@ -101,8 +101,8 @@ hk_err hk_incident_touch(struct hk_ctx *ctx, int64_t id, bool response)
 
 hk_err hk_incident_relink_observables(struct hk_ctx *ctx, int64_t id)
 {
-    hk_err err = hk_store_exec(ctx->st, HK_Q_OBS_UNLINK_INCIDENT, HK_SQL_ARGS(hk_sql_int(id)),
-                               NULL);
+    hk_err err =
+        hk_store_exec(ctx->st, HK_Q_OBS_UNLINK_INCIDENT, HK_SQL_ARGS(hk_sql_int(id)), NULL);
 
     return err ? err
                : hk_store_exec(ctx->st, HK_Q_OBS_RELINK_INCIDENT, HK_SQL_ARGS(hk_sql_int(id)),
@@ -181,7 +181,8 @@ static hk_err attach_reports(struct hk_ctx *ctx, json_t *o, int64_t id, bool *hi
 {
     json_t *rows = NULL, *vis = json_array(), *r;
     size_t i;
-    hk_err err = hk_store_rows(ctx->st, HK_Q_REPORTS_OF_INCIDENT, HK_SQL_ARGS(hk_sql_int(id)), &rows);
+    hk_err err =
+        hk_store_rows(ctx->st, HK_Q_REPORTS_OF_INCIDENT, HK_SQL_ARGS(hk_sql_int(id)), &rows);
 
     if (err) {
         json_decref(vis);
@@ -233,8 +234,7 @@ hk_err hk_incident_get(struct hk_ctx *ctx, int64_t id, bool full, json_t **out)
 
     if (err)
         return err;
-    json_object_set_new(i, "next_states",
-                        hk_lifecycle_next(HK_OBJ_INCIDENT, hk_jstr(i, "state")));
+    json_object_set_new(i, "next_states", hk_lifecycle_next(HK_OBJ_INCIDENT, hk_jstr(i, "state")));
     if (full) {
         if ((err = attach_reports(ctx, i, id, &hidden)) ||
             (err = attach(ctx, i, "observables", HK_Q_OBS_OF_INCIDENT, id)) ||
@@ -249,8 +249,7 @@ hk_err hk_incident_get(struct hk_ctx *ctx, int64_t id, bool full, json_t **out)
             filter_observables(i);
         invs = json_object_get(i, "investigations");
         json_array_foreach(invs, k, inv) json_object_set_new(
-            inv, "next_states",
-            hk_lifecycle_next(HK_OBJ_INVESTIGATION, hk_jstr(inv, "state")));
+            inv, "next_states", hk_lifecycle_next(HK_OBJ_INVESTIGATION, hk_jstr(inv, "state")));
     }
     *out = i;
     return HK_OK;
@@ -267,14 +266,13 @@ hk_err hk_incident_update(struct hk_ctx *ctx, int64_t id, json_t *body, json_t *
         return err;
     err = hk_store_exec(
         ctx->st, HK_Q_INCIDENT_UPDATE,
-        HK_SQL_ARGS(hk_sql_int(id), hk_sql_text(f.title), hk_sql_text(f.description),
-                    hk_sql_text(f.severity), hk_sql_text(f.tlp ? f.tlpn : NULL),
-                    hk_sql_text(f.pap ? f.papn : NULL), hk_sql_text(f.rsit_class),
-                    hk_sql_text(f.rsit_type), hk_sql_text(f.malware_class),
-                    hk_sql_text(f.infection_route), hk_sql_text(f.team),
-                    f.assignee_id ? hk_sql_int(f.assignee_id < 0 ? 0 : f.assignee_id)
-                                  : hk_sql_int0(0),
-                    hk_sql_int(ctx->now)),
+        HK_SQL_ARGS(
+            hk_sql_int(id), hk_sql_text(f.title), hk_sql_text(f.description),
+            hk_sql_text(f.severity), hk_sql_text(f.tlp ? f.tlpn : NULL),
+            hk_sql_text(f.pap ? f.papn : NULL), hk_sql_text(f.rsit_class), hk_sql_text(f.rsit_type),
+            hk_sql_text(f.malware_class), hk_sql_text(f.infection_route), hk_sql_text(f.team),
+            f.assignee_id ? hk_sql_int(f.assignee_id < 0 ? 0 : f.assignee_id) : hk_sql_int0(0),
+            hk_sql_int(ctx->now)),
         NULL);
     if (!err && f.assignee_id > 0)
         err = hk_incident_add_member(ctx, id, f.assignee_id);
@@ -330,12 +328,11 @@ hk_err hk_incident_transition(struct hk_ctx *ctx, int64_t id, const char *action
     }
     err = hk_store_exec(ctx->st, HK_Q_INCIDENT_SET_STATE,
                         HK_SQL_ARGS(hk_sql_int(id), hk_sql_text(to), hk_sql_int(ctx->now),
-                                    hk_sql_int(reopen), hk_sql_text(resolution),
-                                    hk_sql_text(from)),
+                                    hk_sql_int(reopen), hk_sql_text(resolution), hk_sql_text(from)),
                         NULL);
     if (!err && hk_store_changes(ctx->st) != 1)
-        err = hk_errf(ctx->em, HK_ECONFLICT, "incident %lld changed meanwhile; retry",
-                      (long long)id);
+        err =
+            hk_errf(ctx->em, HK_ECONFLICT, "incident %lld changed meanwhile; retry", (long long)id);
     b = json_pack("{s:s}", "state", from);
     a = json_pack("{s:s}", "state", to);
     if (resolution)
@@ -370,11 +367,9 @@ hk_err hk_incident_merge(struct hk_ctx *ctx, int64_t dst, int64_t src, json_t **
         goto out;
     }
     err = hk_store_exec(ctx->st, HK_Q_REPORTS_MOVE_INCIDENT,
-                        HK_SQL_ARGS(hk_sql_int(src), hk_sql_int(dst), hk_sql_int(ctx->now)),
-                        NULL);
+                        HK_SQL_ARGS(hk_sql_int(src), hk_sql_int(dst), hk_sql_int(ctx->now)), NULL);
     for (size_t k = 0; !err && k < sizeof(moves) / sizeof(moves[0]); k++)
-        err = hk_store_exec(ctx->st, moves[k], HK_SQL_ARGS(hk_sql_int(src), hk_sql_int(dst)),
-                            NULL);
+        err = hk_store_exec(ctx->st, moves[k], HK_SQL_ARGS(hk_sql_int(src), hk_sql_int(dst)), NULL);
     if (!err)
         err = hk_store_exec(ctx->st, HK_Q_OBS_UNLINK_INCIDENT, HK_SQL_ARGS(hk_sql_int(src)), NULL);
     if (!err)
@@ -416,10 +411,9 @@ hk_err hk_incident_split(struct hk_ctx *ctx, int64_t incident_id, int64_t report
                    *hk_jstr(r, "subject") ? hk_jstr(r, "subject") : hk_jstr(i, "title"));
     body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title", title, "severity",
                      hk_jstr(i, "severity"), "tlp", hk_jstr(i, "tlp"), "pap", hk_jstr(i, "pap"),
-                     "rsit_class", hk_jstr(i, "rsit_class"), "rsit_type",
-                     hk_jstr(i, "rsit_type"), "malware_class", hk_jstr(i, "malware_class"),
-                     "infection_route", hk_jstr(i, "infection_route"), "team",
-                     hk_jstr(i, "team"));
+                     "rsit_class", hk_jstr(i, "rsit_class"), "rsit_type", hk_jstr(i, "rsit_type"),
+                     "malware_class", hk_jstr(i, "malware_class"), "infection_route",
+                     hk_jstr(i, "infection_route"), "team", hk_jstr(i, "team"));
     err = hk_incident_create(ctx, body, &n);
     if (err)
         goto out;

@@ -16,31 +16,32 @@ struct edge {
 
 static const char *const report_states[] = {"new", "open", "resolved", "rejected", NULL};
 static const struct edge report_edges[] = {
-    {"new", "open"},      {"new", "rejected"},  {"open", "resolved"},
-    {"open", "rejected"}, {"resolved", "open"}, {"rejected", "open"},
-    {NULL, NULL},
+    {"new", "open"},      {"new", "rejected"},  {"open", "resolved"}, {"open", "rejected"},
+    {"resolved", "open"}, {"rejected", "open"}, {NULL, NULL},
 };
 
 static const char *const incident_states[] = {"new",      "triage",    "analysis", "mitigation",
                                               "resolved", "abandoned", NULL};
 static const struct edge incident_edges[] = {
-    {"new", "triage"},           {"new", "abandoned"},        {"triage", "analysis"},
-    {"triage", "resolved"},      {"triage", "abandoned"},     {"analysis", "mitigation"},
-    {"analysis", "resolved"},    {"analysis", "abandoned"},   {"mitigation", "analysis"},
-    {"mitigation", "resolved"},  {"mitigation", "abandoned"}, {"resolved", "triage"},
+    {"new", "triage"},           {"new", "abandoned"},
+    {"triage", "analysis"},      {"triage", "resolved"},
+    {"triage", "abandoned"},     {"analysis", "mitigation"},
+    {"analysis", "resolved"},    {"analysis", "abandoned"},
+    {"mitigation", "analysis"},  {"mitigation", "resolved"},
+    {"mitigation", "abandoned"}, {"resolved", "triage"},
     {"abandoned", "triage"},     {NULL, NULL},
 };
 
 static const char *const inv_states[] = {"open", "waiting", "answered", "resolved", NULL};
 static const struct edge inv_edges[] = {
-    {"open", "waiting"},     {"open", "answered"},  {"open", "resolved"},
-    {"waiting", "answered"}, {"waiting", "resolved"}, {"answered", "waiting"},
-    {"answered", "resolved"}, {"resolved", "open"},  {NULL, NULL},
+    {"open", "waiting"},      {"open", "answered"},    {"open", "resolved"},
+    {"waiting", "answered"},  {"waiting", "resolved"}, {"answered", "waiting"},
+    {"answered", "resolved"}, {"resolved", "open"},    {NULL, NULL},
 };
 
 static const char *const cm_states[] = {"pending", "active", "pending-removal", "removed", NULL};
 static const struct edge cm_edges[] = {
-    {"pending", "active"},          {"pending", "removed"}, {"active", "pending-removal"},
+    {"pending", "active"},          {"pending", "removed"},        {"active", "pending-removal"},
     {"pending-removal", "removed"}, {"pending-removal", "active"}, {NULL, NULL},
 };
 
@@ -99,10 +100,10 @@ json_t *hk_lifecycle_next(enum hk_object o, const char *from)
 hk_err hk_incident_action_state(const char *action, const char **state)
 {
     static const struct edge actions[] = {
-        {"triage", "triage"},     {"analyse", "analysis"}, {"analyze", "analysis"},
-        {"analysis", "analysis"}, {"mitigate", "mitigation"}, {"mitigation", "mitigation"},
-        {"resolve", "resolved"},  {"resolved", "resolved"}, {"abandon", "abandoned"},
-        {"abandoned", "abandoned"}, {"reopen", "triage"},   {NULL, NULL},
+        {"triage", "triage"},       {"analyse", "analysis"},    {"analyze", "analysis"},
+        {"analysis", "analysis"},   {"mitigate", "mitigation"}, {"mitigation", "mitigation"},
+        {"resolve", "resolved"},    {"resolved", "resolved"},   {"abandon", "abandoned"},
+        {"abandoned", "abandoned"}, {"reopen", "triage"},       {NULL, NULL},
     };
 
     for (int i = 0; actions[i].from; i++) {

@@ -15,10 +15,9 @@ hk_err hk_observable_id(struct hk_ctx *ctx, enum hk_obs_type type, const char *v
 
     *id = 0;
     if (create) {
-        err = hk_store_exec(ctx->st, HK_Q_OBS_INSERT,
-                            HK_SQL_ARGS(hk_sql_text(tn), hk_sql_textn(value, len),
-                                        hk_sql_int(ctx->now)),
-                            id);
+        err = hk_store_exec(
+            ctx->st, HK_Q_OBS_INSERT,
+            HK_SQL_ARGS(hk_sql_text(tn), hk_sql_textn(value, len), hk_sql_int(ctx->now)), id);
         if (err || *id)
             return err;
     }
@@ -76,13 +75,14 @@ hk_err hk_observable_lookup(struct hk_ctx *ctx, const char *value, json_t **out)
     if (ctx->who.role == HK_ROLE_SENSOR)
         return hk_errf(ctx->em, HK_EPERM, "sensors may only submit");
     if (!value || hk_obs_classify(value, &t, norm, sizeof(norm)))
-        return hk_errf(ctx->em, HK_EINVAL, "'%s' is not an observable (IP, CIDR, domain, URL, "
-                                           "e-mail, hash, CVE or ASN)",
+        return hk_errf(ctx->em, HK_EINVAL,
+                       "'%s' is not an observable (IP, CIDR, domain, URL, "
+                       "e-mail, hash, CVE or ASN)",
                        value ? value : "");
     err = hk_observable_id(ctx, t, norm, strlen(norm), false, &id);
     if (!err && !id) {
-        *out = json_pack("{s:s, s:s, s:n, s:[], s:[]}", "type", hk_obs_type_name(t), "value",
-                         norm, "id", "incidents", "reports");
+        *out = json_pack("{s:s, s:s, s:n, s:[], s:[]}", "type", hk_obs_type_name(t), "value", norm,
+                         "id", "incidents", "reports");
         return HK_OK;
     }
     if (err)

@@ -36,8 +36,8 @@
  */
 #include "hikeshi/observables.h"
 
-#include "hikeshi/core.h"
 #include "handling/handling_int.h"
+#include "hikeshi/core.h"
 
 #include <arpa/inet.h>
 #include <stdint.h>

@@ -14,8 +14,8 @@
 
 #include "handling/handling_int.h"
 
-static const char *const sources[] = {"api",   "email",     "feed", "sensor", "simulator",
-                                      "cli",   "web",       "import", "phone", "other", NULL};
+static const char *const sources[] = {"api", "email",  "feed",  "sensor", "simulator", "cli",
+                                      "web", "import", "phone", "other",  NULL};
 
 const char *hk_jstr(json_t *o, const char *key)
 {
@@ -33,8 +33,9 @@ hk_err hk_require_staff(struct hk_ctx *ctx)
 
 hk_err hk_report_parse_in(struct hk_ctx *ctx, json_t *body, struct report_in *in)
 {
-    static const char *const allowed[] = {"content", "source",    "reporter",  "subject", "tlp",
-                                          "rsit_class", "rsit_type", "received_at", NULL};
+    static const char *const allowed[] = {"content",   "source",      "reporter",
+                                          "subject",   "tlp",         "rsit_class",
+                                          "rsit_type", "received_at", NULL};
     const char *tlp = NULL;
     json_t *c;
     hk_err err;
@@ -176,11 +177,10 @@ static hk_err correlate(struct hk_ctx *ctx, const int64_t *ids, size_t n, int64_
         if (ctx->import && !hk_import_cache_set_has(ctx->import, ids[i]))
             continue; /* linked to no open incident: cannot correlate */
         err = hk_store_ids(ctx->st, HK_Q_OBS_CORRELATE,
-                                  HK_SQL_ARGS(hk_sql_int(ids[i]),
-                                        hk_sql_int(at - ctx->cfg->correlation_window),
-                                        hk_sql_int(at + ctx->cfg->correlation_window)),
-                            inc, 16,
-                                  &k);
+                           HK_SQL_ARGS(hk_sql_int(ids[i]),
+                                       hk_sql_int(at - ctx->cfg->correlation_window),
+                                       hk_sql_int(at + ctx->cfg->correlation_window)),
+                           inc, 16, &k);
         if (err)
             return err;
         for (size_t j = 0; j < k; j++) {
@@ -213,17 +213,17 @@ static json_t *correlation_reason(struct hk_ctx *ctx, const struct hk_obs_list *
     for (size_t i = best->first_obs; i < n && i < obs->n; i++) {
         int64_t inc[16];
         size_t k = 0;
-        if (hk_store_ids(ctx->st, HK_Q_OBS_CORRELATE,
-                         HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(INT64_MIN),
-                                     hk_sql_int(INT64_MAX)),
-                         inc, 16, &k))
+        if (hk_store_ids(
+                ctx->st, HK_Q_OBS_CORRELATE,
+                HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(INT64_MIN), hk_sql_int(INT64_MAX)), inc,
+                16, &k))
             break;
         for (size_t j = 0; j < k; j++) {
             if (inc[j] == best->incident) {
                 const struct hk_observable *o = &obs->items[i];
-                json_array_append_new(shared, json_pack("{s:s, s:s%}", "type",
-                                                        hk_obs_type_name(o->type), "value",
-                                                        o->value, o->len));
+                json_array_append_new(shared,
+                                      json_pack("{s:s, s:s%}", "type", hk_obs_type_name(o->type),
+                                                "value", o->value, o->len));
                 break;
             }
         }
@@ -240,9 +240,9 @@ static hk_err link_incident_obs(struct hk_ctx *ctx, int64_t incident, const int6
         hk_err err;
         if (ctx->import)
             hk_import_cache_set_add(ctx->import, ids[i]);
-        err = hk_store_exec(
-            ctx->st, HK_Q_OBS_LINK_INCIDENT,
-            HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(incident), hk_sql_int(seen)), NULL);
+        err = hk_store_exec(ctx->st, HK_Q_OBS_LINK_INCIDENT,
+                            HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(incident), hk_sql_int(seen)),
+                            NULL);
         if (err)
             return err;
     }
@@ -257,10 +257,10 @@ static hk_err audit_new(struct hk_ctx *ctx, const struct report_in *in, const ui
     hk_err err;
 
     hk_hex(hash, 32, hex);
-    after = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)out->id,
-                      "source", in->source, "reporter", in->reporter, "subject",
-                      in->subject ? in->subject : "", "tlp", in->tlp, "content_sha256", hex,
-                      "observables", (json_int_t)nobs);
+    after =
+        json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)out->id, "source",
+                  in->source, "reporter", in->reporter, "subject", in->subject ? in->subject : "",
+                  "tlp", in->tlp, "content_sha256", hex, "observables", (json_int_t)nobs);
     if (out->incident_id)
         json_object_set_new(after, "incident_id", json_integer(out->incident_id));
     err = hk_audit(ctx, "report.create", "report", out->id, NULL, after);
@@ -271,8 +271,8 @@ static hk_err audit_new(struct hk_ctx *ctx, const struct report_in *in, const ui
 static hk_err fold_duplicate(struct hk_ctx *ctx, const uint8_t hash[32], struct report_out *out)
 {
     json_t *after;
-    hk_err err = hk_store_scalar(ctx->st, HK_Q_REPORT_BY_HASH,
-                                 HK_SQL_ARGS(hk_sql_blob(hash, 32)), &out->id);
+    hk_err err =
+        hk_store_scalar(ctx->st, HK_Q_REPORT_BY_HASH, HK_SQL_ARGS(hk_sql_blob(hash, 32)), &out->id);
 
     if (err)
         return err;
@@ -346,18 +346,16 @@ hk_err hk_report_store(struct hk_ctx *ctx, const struct report_in *in, const uin
         json_decref(why);
     }
     ids_json(ids, n, &idj);
-    err = hk_store_exec(ctx->st, HK_Q_REPORT_INSERT,
-                        HK_SQL_ARGS(hk_sql_text(in->source), hk_sql_int0(ctx->who.user_id),
-                                    hk_sql_text(in->reporter),
-                                    hk_sql_text(in->subject ? in->subject : ""),
-                                    hk_sql_textn(in->content, in->content_len),
-                                    hk_sql_blob(hash, 32), hk_sql_text(in->tlp),
-                                    hk_sql_text(in->rsit_class ? in->rsit_class : ""),
-                                    hk_sql_text(in->rsit_type ? in->rsit_type : ""),
-                                    hk_sql_int(in->received_at), hk_sql_text(hk_buf_str(&idj)),
-                                    hk_sql_int0(best.incident),
-                                    hk_sql_text(why_txt ? why_txt : "")),
-                        &out->id);
+    err = hk_store_exec(
+        ctx->st, HK_Q_REPORT_INSERT,
+        HK_SQL_ARGS(hk_sql_text(in->source), hk_sql_int0(ctx->who.user_id),
+                    hk_sql_text(in->reporter), hk_sql_text(in->subject ? in->subject : ""),
+                    hk_sql_textn(in->content, in->content_len), hk_sql_blob(hash, 32),
+                    hk_sql_text(in->tlp), hk_sql_text(in->rsit_class ? in->rsit_class : ""),
+                    hk_sql_text(in->rsit_type ? in->rsit_type : ""), hk_sql_int(in->received_at),
+                    hk_sql_text(hk_buf_str(&idj)), hk_sql_int0(best.incident),
+                    hk_sql_text(why_txt ? why_txt : "")),
+        &out->id);
     if (err)
         goto out;
     if (!out->id) {
@@ -425,10 +423,9 @@ hk_err hk_report_get(struct hk_ctx *ctx, int64_t id, json_t **out)
      * its existence is disclosed. */
     if (json_integer_value(json_object_get(r, "incident_id")) && !hk_is_staff(ctx)) {
         json_t *inc = NULL;
-        hk_err e = hk_store_row(ctx->st, HK_Q_INCIDENT_GET,
-                                HK_SQL_ARGS(hk_sql_int(json_integer_value(
-                                    json_object_get(r, "incident_id")))),
-                                &inc);
+        hk_err e = hk_store_row(
+            ctx->st, HK_Q_INCIDENT_GET,
+            HK_SQL_ARGS(hk_sql_int(json_integer_value(json_object_get(r, "incident_id")))), &inc);
         const char *tlp = e ? "RED" : hk_jstr(inc, "tlp");
         if ((!strcmp(tlp, "RED") || !strcmp(tlp, "AMBER+STRICT")) &&
             (e || !hk_can_read_incident(ctx, inc))) {
@@ -471,8 +468,8 @@ hk_err hk_report_set_state(struct hk_ctx *ctx, int64_t id, const char *state, js
     if (err == HK_EINVAL)
         err = hk_errf(ctx->em, err, "unknown report state '%s'", state);
     else if (err)
-        err = hk_errf(ctx->em, err, "report %lld cannot go from '%s' to '%s'", (long long)id,
-                      from, state);
+        err = hk_errf(ctx->em, err, "report %lld cannot go from '%s' to '%s'", (long long)id, from,
+                      state);
     if (!err)
         err = hk_store_exec(ctx->st, HK_Q_REPORT_SET_STATE,
                             HK_SQL_ARGS(hk_sql_int(id), hk_sql_text(state), hk_sql_int(ctx->now),
@@ -499,10 +496,16 @@ hk_err hk_report_link(struct hk_ctx *ctx, int64_t report_id, int64_t incident_id
     if ((err = hk_require_staff(ctx)) || (err = hk_report_load(ctx, report_id, &r)) ||
         (err = hk_incident_load(ctx, incident_id, &inc)))
         goto out;
+    if (!json_is_null(json_object_get(inc, "merged_into"))) {
+        err = hk_errf(ctx->em, HK_ESTATE, "incident %lld was merged into incident %lld",
+                      (long long)incident_id,
+                      (long long)json_integer_value(json_object_get(inc, "merged_into")));
+        goto out;
+    }
     prev = json_integer_value(json_object_get(r, "incident_id"));
     err = hk_store_exec(ctx->st, HK_Q_REPORT_SET_INCIDENT,
-                        HK_SQL_ARGS(hk_sql_int(report_id), hk_sql_int(incident_id),
-                                    hk_sql_text(""), hk_sql_int(ctx->now)),
+                        HK_SQL_ARGS(hk_sql_int(report_id), hk_sql_int(incident_id), hk_sql_text(""),
+                                    hk_sql_int(ctx->now)),
                         NULL);
     if (!err && prev && prev != incident_id)
         err = hk_incident_relink_observables(ctx, prev);
@@ -536,10 +539,10 @@ hk_err hk_report_unlink(struct hk_ctx *ctx, int64_t report_id)
         return hk_errf(ctx->em, HK_ESTATE, "report %lld is not linked to an incident",
                        (long long)report_id);
     }
-    err = hk_store_exec(ctx->st, HK_Q_REPORT_SET_INCIDENT,
-                        HK_SQL_ARGS(hk_sql_int(report_id), hk_sql_int0(0), hk_sql_text(""),
-                                    hk_sql_int(ctx->now)),
-                        NULL);
+    err = hk_store_exec(
+        ctx->st, HK_Q_REPORT_SET_INCIDENT,
+        HK_SQL_ARGS(hk_sql_int(report_id), hk_sql_int0(0), hk_sql_text(""), hk_sql_int(ctx->now)),
+        NULL);
     if (!err)
         err = hk_incident_relink_observables(ctx, prev);
     if (!err)
@@ -573,8 +576,7 @@ hk_err hk_report_triage(struct hk_ctx *ctx, int64_t id, json_t *body, json_t **o
         (err = hk_json_str(ctx, body, "tlp", 32, &tlp)))
         goto out;
     if (cls && hk_rsit_check(cls, type)) {
-        err = hk_errf(ctx->em, HK_EINVAL, "unknown RSIT class/type '%s/%s'", cls,
-                      type ? type : "");
+        err = hk_errf(ctx->em, HK_EINVAL, "unknown RSIT class/type '%s/%s'", cls, type ? type : "");
         goto out;
     }
     if (tlp && hk_tlp_parse(tlp, tlpn)) {
@@ -704,8 +706,8 @@ void hk_report_bulk_end(struct hk_ctx *ctx)
     ctx->batch.active = 0;
 }
 
-hk_err hk_report_import_buf(struct hk_ctx *ctx, const char *p, size_t n,
-                            struct hk_import_stats *st, json_t **errors)
+hk_err hk_report_import_buf(struct hk_ctx *ctx, const char *p, size_t n, struct hk_import_stats *st,
+                            json_t **errors)
 {
     const char *end = p + n;
     json_t *errs = json_array();
@@ -722,8 +724,8 @@ hk_err hk_report_import_buf(struct hk_ctx *ctx, const char *p, size_t n,
             if (err)
                 break;
             if (lm.text[0] && json_array_size(errs) < 100)
-                json_array_append_new(errs, json_pack("{s:I, s:s}", "line",
-                                                      (json_int_t)st->lines, "error", lm.text));
+                json_array_append_new(
+                    errs, json_pack("{s:I, s:s}", "line", (json_int_t)st->lines, "error", lm.text));
         }
         p += len + (nl ? 1 : 0);
     }

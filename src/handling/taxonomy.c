@@ -27,28 +27,24 @@ static const struct rsit_class rsit[] = {
     {"intrusion-attempts", "Intrusion Attempts", {"ids-alert", "brute-force", "exploit"}},
     {"intrusions",
      "Intrusions",
-     {"privileged-account-compromise", "unprivileged-account-compromise",
-      "application-compromise", "system-compromise", "burglary"}},
-    {"availability",
-     "Availability",
-     {"dos", "ddos", "misconfiguration", "sabotage", "outage"}},
+     {"privileged-account-compromise", "unprivileged-account-compromise", "application-compromise",
+      "system-compromise", "burglary"}},
+    {"availability", "Availability", {"dos", "ddos", "misconfiguration", "sabotage", "outage"}},
     {"information-content-security",
      "Information Content Security",
      {"unauthorised-information-access", "unauthorised-information-modification", "data-loss",
       "data-leak"}},
-    {"fraud",
-     "Fraud",
-     {"unauthorised-use-of-resources", "copyright", "masquerade", "phishing"}},
+    {"fraud", "Fraud", {"unauthorised-use-of-resources", "copyright", "masquerade", "phishing"}},
     {"vulnerable",
      "Vulnerable",
-     {"weak-crypto", "ddos-amplifier", "potentially-unwanted-accessible",
-      "information-disclosure", "vulnerable-system"}},
+     {"weak-crypto", "ddos-amplifier", "potentially-unwanted-accessible", "information-disclosure",
+      "vulnerable-system"}},
     {"other", "Other", {"other", "undetermined"}},
     {"test", "Test", {"test"}},
 };
 
-static const char *const malware_classes[] = {"virus", "worm", "trojan", "ransomware", "bot",
-                                              "other", NULL};
+static const char *const malware_classes[] = {"virus", "worm",  "trojan", "ransomware",
+                                              "bot",   "other", NULL};
 static const char *const routes[] = {"contact", "droplet", "airborne", NULL};
 static const char *const severities[] = {"low", "medium", "high", "critical", NULL};
 static const char *const tlps[] = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED", NULL};
@@ -144,8 +140,8 @@ json_t *hk_taxonomy_json(void)
         json_t *types = json_array();
         for (int j = 0; j < 6 && rsit[i].types[j]; j++)
             json_array_append_new(types, json_string(rsit[i].types[j]));
-        json_array_append_new(classes, json_pack("{s:s, s:s, s:o}", "class", rsit[i].name,
-                                                 "label", rsit[i].label, "types", types));
+        json_array_append_new(classes, json_pack("{s:s, s:s, s:o}", "class", rsit[i].name, "label",
+                                                 rsit[i].label, "types", types));
     }
     return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "rsit", classes, "malware_class",
                      strings(malware_classes), "infection_route", strings(routes), "severity",

@@ -43,8 +43,7 @@ static struct hk_store *thread_store(struct server *s)
     if (tls_store)
         return tls_store;
     pthread_mutex_lock(&s->lock);
-    if (s->nstores < MAX_THREADS &&
-        !hk_store_sqlite.open(s->o->data_dir, &tls_store, &em))
+    if (s->nstores < MAX_THREADS && !hk_store_sqlite.open(s->o->data_dir, &tls_store, &em))
         s->stores[s->nstores++] = tls_store;
     else
         hk_log(HK_LOG_ERROR, "serve: cannot open store: %s", em.text);
@@ -77,8 +76,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct hk_http_res
 {
     size_t len = 0;
     char *body = hk_buf_detach(&r->body, &len);
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     enum MHD_Result ret;
 
     (void)MHD_add_response_header(resp, "Content-Type", r->content_type);
@@ -101,8 +99,8 @@ static enum MHD_Result simple_error(struct MHD_Connection *conn, hk_err err, con
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     struct server *s = cls;
     struct pending *p = *con_cls;
@@ -241,12 +239,11 @@ hk_err hk_server_run(const struct hk_server_opts *o, struct hk_errmsg *em)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, &s, MHD_OPTION_SOCK_ADDR,
-                         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
-                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_LIMIT,
-                         (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-                         MHD_OPTION_END);
+    d = MHD_start_daemon(
+        flags, (uint16_t)port, NULL, NULL, on_request, &s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, &s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
     if (!d) {
         pthread_sigmask(SIG_UNBLOCK, &set, NULL);
         pthread_mutex_destroy(&s.lock);

@@ -227,8 +227,7 @@ static hk_err prep(struct sqlite_store *s, enum hk_query q, const struct hk_sqlv
         int rc = sqlite3_prepare_v3(s->db, hk_sqlite_sql[q], -1, SQLITE_PREPARE_PERSISTENT,
                                     &s->stmts[q], NULL);
         if (rc != SQLITE_OK) {
-            hk_log(HK_LOG_ERROR, "sqlite: prepare %s: %s", hk_query_name(q),
-                   sqlite3_errmsg(s->db));
+            hk_log(HK_LOG_ERROR, "sqlite: prepare %s: %s", hk_query_name(q), sqlite3_errmsg(s->db));
             return HK_EDB;
         }
     }
@@ -376,8 +375,8 @@ static hk_err sq_row(struct hk_store *st, enum hk_query q, const struct hk_sqlva
     return err;
 }
 
-static hk_err sq_scalar(struct hk_store *st, enum hk_query q, const struct hk_sqlval *a,
-                        size_t n, int64_t *out)
+static hk_err sq_scalar(struct hk_store *st, enum hk_query q, const struct hk_sqlval *a, size_t n,
+                        int64_t *out)
 {
     struct sqlite_store *s = S(st);
     sqlite3_stmt *stmt;

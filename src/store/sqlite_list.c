@@ -9,11 +9,11 @@
 #include "store/store_int.h"
 
 #define INC_LIST_COLS                                                                          \
-    "SELECT id, title, state, severity, tlp, pap, team, rsit_class, rsit_type, "              \
-    "malware_class, infection_route, assignee_id, created_at, updated_at, first_response_at, "  \
+    "SELECT id, title, state, severity, tlp, pap, team, rsit_class, rsit_type, "               \
+    "malware_class, infection_route, assignee_id, created_at, updated_at, first_response_at, " \
     "resolved_at FROM incidents AS x WHERE 1"
-#define REP_LIST_COLS                                                                          \
-    "SELECT id, source, reporter_id, reporter, subject, tlp, state, rsit_class, rsit_type, "   \
+#define REP_LIST_COLS                                                                        \
+    "SELECT id, source, reporter_id, reporter, subject, tlp, state, rsit_class, rsit_type, " \
     "incident_id, dup_count AS duplicates, received_at, updated_at FROM reports AS x WHERE 1"
 
 struct builder {
@@ -76,12 +76,12 @@ static void visibility(struct builder *b, const struct hk_list_query *lq, bool i
     b->args[b->n++] = hk_sql_text(lq->restrict_team ? lq->restrict_team : "");
     t = b->n;
     if (incidents)
-        b->err = hk_buf_appendf(
-            b->sql,
-            " AND (x.tlp NOT IN ('RED', 'AMBER+STRICT') OR EXISTS (SELECT 1 FROM "
-            "incident_members m WHERE m.incident_id = x.id AND m.user_id = ?%zu) OR "
-            "(x.tlp = 'AMBER+STRICT' AND x.team <> '' AND x.team = ?%zu))",
-            u, t);
+        b->err =
+            hk_buf_appendf(b->sql,
+                           " AND (x.tlp NOT IN ('RED', 'AMBER+STRICT') OR EXISTS (SELECT 1 FROM "
+                           "incident_members m WHERE m.incident_id = x.id AND m.user_id = ?%zu) OR "
+                           "(x.tlp = 'AMBER+STRICT' AND x.team <> '' AND x.team = ?%zu))",
+                           u, t);
     else
         /* Own reports always; others when the report's TLP allows it and, if it is part
          * of an incident, the incident's TLP allows it too. */

@@ -6,15 +6,15 @@
  */
 #include "store/store_int.h"
 
-#define INC_COLS                                                                               \
+#define INC_COLS                                                                                \
     "id, title, description, state, severity, tlp, pap, rsit_class, rsit_type, malware_class, " \
-    "infection_route, team, assignee_id, (SELECT name FROM users WHERE id = assignee_id) AS "  \
-    "assignee, created_by, merged_into, reopen_count, resolution, created_at, updated_at, "    \
+    "infection_route, team, assignee_id, (SELECT name FROM users WHERE id = assignee_id) AS "   \
+    "assignee, created_by, merged_into, reopen_count, resolution, created_at, updated_at, "     \
     "first_response_at, triage_at, analysis_at, mitigation_at, resolved_at, abandoned_at"
 
-#define REP_COLS                                                                               \
+#define REP_COLS                                                                                 \
     "id, source, reporter_id, reporter, subject, content, content_hash AS content_sha256, tlp, " \
-    "state, rsit_class, rsit_type, incident_id, correlation AS correlation_json, "             \
+    "state, rsit_class, rsit_type, incident_id, correlation AS correlation_json, "               \
     "dup_count AS duplicates, received_at, updated_at"
 
 const char *const hk_sqlite_sql[HK_Q__COUNT] = {

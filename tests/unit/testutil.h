@@ -65,16 +65,16 @@ static inline void tenv_free(struct tenv *t)
 }
 
 /* Runs one write operation in its own transaction, like one API call. */
-#define TX(t, expr)                                                                            \
-    ({                                                                                         \
-        hk_err tx_err_ = hk_ctx_begin(&(t)->ctx, true);                                        \
-        if (!tx_err_)                                                                          \
-            tx_err_ = (expr);                                                                  \
-        if (tx_err_)                                                                           \
-            hk_ctx_rollback(&(t)->ctx);                                                        \
-        else                                                                                   \
-            tx_err_ = hk_ctx_commit(&(t)->ctx);                                                \
-        tx_err_;                                                                               \
+#define TX(t, expr)                                     \
+    ({                                                  \
+        hk_err tx_err_ = hk_ctx_begin(&(t)->ctx, true); \
+        if (!tx_err_)                                   \
+            tx_err_ = (expr);                           \
+        if (tx_err_)                                    \
+            hk_ctx_rollback(&(t)->ctx);                 \
+        else                                            \
+            tx_err_ = hk_ctx_commit(&(t)->ctx);         \
+        tx_err_;                                        \
     })
 
 #endif

@@ -95,8 +95,7 @@ static void test_correlation(void **state)
     assert_string_equal(json_string_value(json_object_get(r, "state")), "open");
     json_decref(r);
     /* Outside the window (received 40 days before the incident was last seen): not linked. */
-    r3 = submit(t, "old log line 198.51.100.7",
-                "{\"received_at\":\"2000-01-01T00:00:00Z\"}", NULL);
+    r3 = submit(t, "old log line 198.51.100.7", "{\"received_at\":\"2000-01-01T00:00:00Z\"}", NULL);
     r = report(t, r3);
     assert_true(json_is_null(json_object_get(r, "incident_id")));
     json_decref(r);
@@ -242,12 +241,10 @@ static void test_tokens_and_passwords(void **state)
     (void)state;
     assert_int_equal(TX(t, hk_user_add(&t->ctx, "hana", "handler", "cert", "correct horse", NULL)),
                      HK_OK);
-    assert_int_equal(TX(t, hk_user_add(&t->ctx, "hana", "handler", "", NULL, NULL)),
-                     HK_ECONFLICT);
+    assert_int_equal(TX(t, hk_user_add(&t->ctx, "hana", "handler", "", NULL, NULL)), HK_ECONFLICT);
     assert_int_equal(TX(t, hk_user_add(&t->ctx, "x y", "handler", "", NULL, NULL)), HK_EINVAL);
     assert_int_equal(TX(t, hk_user_add(&t->ctx, "z", "root", "", NULL, NULL)), HK_EINVAL);
-    assert_int_equal(TX(t, hk_user_add(&t->ctx, "short", "handler", "", "1234", NULL)),
-                     HK_EINVAL);
+    assert_int_equal(TX(t, hk_user_add(&t->ctx, "short", "handler", "", "1234", NULL)), HK_EINVAL);
     assert_int_equal(hk_auth_password(t->st, "hana", "correct horse", &p), HK_OK);
     assert_int_equal(p.role, HK_ROLE_HANDLER);
     assert_string_equal(p.team, "cert");
@@ -314,9 +311,12 @@ static void test_import(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dedup_and_extraction), cmocka_unit_test(test_correlation),
-        cmocka_unit_test(test_merge_split),          cmocka_unit_test(test_audit_chain),
-        cmocka_unit_test(test_visibility),           cmocka_unit_test(test_tokens_and_passwords),
+        cmocka_unit_test(test_dedup_and_extraction),
+        cmocka_unit_test(test_correlation),
+        cmocka_unit_test(test_merge_split),
+        cmocka_unit_test(test_audit_chain),
+        cmocka_unit_test(test_visibility),
+        cmocka_unit_test(test_tokens_and_passwords),
         cmocka_unit_test(test_import),
     };
 

@@ -42,8 +42,8 @@ static void test_rsit_matches_reference(void **state)
     }
     /* And our table has nothing more than the reference. */
     ours = hk_taxonomy_json();
-    json_array_foreach(json_object_get(ours, "rsit"), i, cls)
-        our_types += json_array_size(json_object_get(cls, "types"));
+    json_array_foreach(json_object_get(ours, "rsit"), i, cls) our_types +=
+        json_array_size(json_object_get(cls, "types"));
     assert_int_equal(json_array_size(json_object_get(ours, "rsit")), 11);
     assert_int_equal(our_types, n_types);
     assert_int_equal(hk_rsit_check("malicious-code", "phishing"), HK_EINVAL);
@@ -58,9 +58,15 @@ static void test_labels(void **state)
         const char *in;
         const char *tlp; /* NULL: invalid */
     } rows[] = {
-        {"red", "RED"},          {"TLP:AMBER+STRICT", "AMBER+STRICT"}, {"amber", "AMBER"},
-        {"white", "CLEAR"},      {"TLP:CLEAR", "CLEAR"},               {"green", "GREEN"},
-        {"amber+", NULL},        {"purple", NULL},                     {"", NULL},
+        {"red", "RED"},
+        {"TLP:AMBER+STRICT", "AMBER+STRICT"},
+        {"amber", "AMBER"},
+        {"white", "CLEAR"},
+        {"TLP:CLEAR", "CLEAR"},
+        {"green", "GREEN"},
+        {"amber+", NULL},
+        {"purple", NULL},
+        {"", NULL},
         {"TLP:", NULL},
     };
     char out[16];
@@ -120,11 +126,9 @@ static void test_other_lifecycles(void **state)
     assert_int_equal(hk_lifecycle_check(HK_OBJ_REPORT, "new", "resolved"), HK_ESTATE);
     assert_int_equal(hk_lifecycle_check(HK_OBJ_INVESTIGATION, "open", "waiting"), HK_OK);
     assert_int_equal(hk_lifecycle_check(HK_OBJ_INVESTIGATION, "waiting", "answered"), HK_OK);
-    assert_int_equal(hk_lifecycle_check(HK_OBJ_INVESTIGATION, "resolved", "answered"),
-                     HK_ESTATE);
+    assert_int_equal(hk_lifecycle_check(HK_OBJ_INVESTIGATION, "resolved", "answered"), HK_ESTATE);
     assert_int_equal(hk_lifecycle_check(HK_OBJ_COUNTERMEASURE, "pending", "active"), HK_OK);
-    assert_int_equal(hk_lifecycle_check(HK_OBJ_COUNTERMEASURE, "active", "pending-removal"),
-                     HK_OK);
+    assert_int_equal(hk_lifecycle_check(HK_OBJ_COUNTERMEASURE, "active", "pending-removal"), HK_OK);
     assert_int_equal(hk_lifecycle_check(HK_OBJ_COUNTERMEASURE, "pending", "pending-removal"),
                      HK_ESTATE);
     assert_int_equal(hk_lifecycle_check(HK_OBJ_COUNTERMEASURE, "removed", "active"), HK_ESTATE);

@@ -87,20 +87,20 @@ static void test_mapping_and_rollback(void **state)
     assert_string_equal(json_string_value(json_object_get(row, "received_at")),
                         "2026-11-22T04:26:47Z");
     assert_memory_equal(json_string_value(json_object_get(row, "content_sha256")), "ab01", 4);
-    assert_string_equal(json_string_value(json_object_get(row, "content")), "bad \xef\xbf\xbd utf8");
+    assert_string_equal(json_string_value(json_object_get(row, "content")),
+                        "bad \xef\xbf\xbd utf8");
     assert_true(json_is_null(json_object_get(row, "correlation")));
     assert_true(json_is_null(json_object_get(row, "incident_id")));
     json_decref(row);
     /* The same hash again is folded by the unique index: no new row. */
-    assert_int_equal(
-        hk_store_exec(t->st, HK_Q_REPORT_INSERT,
-                      HK_SQL_ARGS(hk_sql_text("api"), hk_sql_int0(0), hk_sql_text("r"),
-                                  hk_sql_text("s"), hk_sql_text("x"), hk_sql_blob(h, 32),
-                                  hk_sql_text("AMBER"), hk_sql_text(""), hk_sql_text(""),
-                                  hk_sql_int(1), hk_sql_text("[]"), hk_sql_int0(0),
-                                  hk_sql_text("")),
-                      &id),
-        HK_OK);
+    assert_int_equal(hk_store_exec(t->st, HK_Q_REPORT_INSERT,
+                                   HK_SQL_ARGS(hk_sql_text("api"), hk_sql_int0(0), hk_sql_text("r"),
+                                               hk_sql_text("s"), hk_sql_text("x"),
+                                               hk_sql_blob(h, 32), hk_sql_text("AMBER"),
+                                               hk_sql_text(""), hk_sql_text(""), hk_sql_int(1),
+                                               hk_sql_text("[]"), hk_sql_int0(0), hk_sql_text("")),
+                                   &id),
+                     HK_OK);
     assert_int_equal(id, 0);
     hk_store_rollback(t->st);
     assert_int_equal(hk_store_scalar(t->st, HK_Q_REPORT_COUNT, NULL, 0, &n), HK_OK);
@@ -110,8 +110,8 @@ static void test_mapping_and_rollback(void **state)
     tenv_free(t);
 }
 
-static void add_incident(struct tenv *t, const char *title, const char *state,
-                         const char *severity, const char *tlp)
+static void add_incident(struct tenv *t, const char *title, const char *state, const char *severity,
+                         const char *tlp)
 {
     int64_t id = 0;
 
@@ -125,12 +125,12 @@ static void add_incident(struct tenv *t, const char *title, const char *state,
                       &id),
         HK_OK);
     if (strcmp(state, "new"))
-        assert_int_equal(hk_store_exec(t->st, HK_Q_INCIDENT_SET_STATE,
-                                       HK_SQL_ARGS(hk_sql_int(id), hk_sql_text(state),
-                                                   hk_sql_int(2000), hk_sql_int(0),
-                                                   hk_sql_text(NULL), hk_sql_text("new")),
-                                       NULL),
-                         HK_OK);
+        assert_int_equal(
+            hk_store_exec(t->st, HK_Q_INCIDENT_SET_STATE,
+                          HK_SQL_ARGS(hk_sql_int(id), hk_sql_text(state), hk_sql_int(2000),
+                                      hk_sql_int(0), hk_sql_text(NULL), hk_sql_text("new")),
+                          NULL),
+            HK_OK);
 }
 
 static void test_list_filters_and_cursor(void **state)
@@ -198,10 +198,8 @@ static void test_list_filters_and_cursor(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_catalogue_complete),
-        cmocka_unit_test(test_every_query_prepares),
-        cmocka_unit_test(test_migrate_idempotent),
-        cmocka_unit_test(test_mapping_and_rollback),
+        cmocka_unit_test(test_catalogue_complete),      cmocka_unit_test(test_every_query_prepares),
+        cmocka_unit_test(test_migrate_idempotent),      cmocka_unit_test(test_mapping_and_rollback),
         cmocka_unit_test(test_list_filters_and_cursor),
     };
 
