@@ -111,7 +111,8 @@ echo "== wrk -t2 -c32 -d$DURATION --latency (wrk and the server share $(nproc) c
 run get_incident wrk_get_incident.lua 20000 5
 run list_analysis_50 wrk_list_incidents.lua 5000 ""
 run post_report wrk_post_report.lua 5000 ""
-echo "server VmRSS after the runs: $(awk '/^VmRSS/ {print $2, $3}' /proc/$SERVER_PID/status)"
+echo "server after the runs: $(awk '/^(VmRSS|RssAnon|RssFile):/ {printf "%s %d MB  ", $1, $2 / 1024}' \
+    /proc/$SERVER_PID/status)(RssFile includes the memory-mapped database)"
 if [ "${VERBOSE:-0}" = 1 ]; then
     cat "$WORK"/get_incident.txt "$WORK"/list_analysis_50.txt "$WORK"/post_report.txt
 fi
