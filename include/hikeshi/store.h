@@ -210,6 +210,12 @@ struct hk_store_ops {
                    hk_err (*fn)(json_t *row, void *arg), void *arg);
     /* Number of rows changed by the last exec. */
     int64_t (*changes)(struct hk_store *s);
+    /* A number that changes whenever another connection (thread or process) commits;
+     * lets a connection keep caches exact (SQLite PRAGMA data_version). */
+    uint64_t (*data_version)(struct hk_store *s);
+    /* Bulk mode on: a larger page cache, memory map and WAL before checkpointing, for a
+     * long import on this connection; off: back to the defaults and a checkpoint. */
+    hk_err (*bulk)(struct hk_store *s, bool on);
     /* Full consistency check (PRAGMA integrity_check for SQLite). */
     hk_err (*integrity)(struct hk_store *s, struct hk_errmsg *m);
 };

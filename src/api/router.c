@@ -96,7 +96,7 @@ static hk_err authenticate(struct hk_store *st, const struct hk_http_req *req,
     a += 7;
     while (*a == ' ')
         a++;
-    if (hk_auth_token(st, a, hk_now(), who))
+    if (hk_auth_token_cached(st, a, hk_now(), who))
         return hk_errf(em, HK_EAUTH, "invalid, expired or revoked token");
     return HK_OK;
 }
@@ -230,7 +230,7 @@ void hk_api_handle(const struct hk_config *cfg, struct hk_store *st, const struc
 {
     struct call c;
     struct hk_ctx ctx;
-    struct hk_principal who = {0, HK_ROLE_SENSOR, "anonymous", ""};
+    struct hk_principal who = {0, HK_ROLE_SENSOR, "anonymous", "", 0};
     struct hk_errmsg em = {{0}};
     const struct route *r;
     bool known;

@@ -69,99 +69,128 @@ static void fill(struct ring *r, struct slot *s, const char *line, size_t n)
     s->kind = 0;
 }
 
+/* Slots are handed over in groups, not one by one: a wake-up per line cost more than
+ * parsing it. */
+#define HANDOFF 64
+
 static void *reader(void *arg)
 {
     struct ring *r = arg;
     char *line = NULL;
-    size_t cap = 0;
+    size_t cap = 0, mine, published, tail_seen;
     uint64_t lineno = 0;
     ssize_t n;
 
+    pthread_mutex_lock(&r->mu);
+    mine = published = r->head;
+    tail_seen = r->tail;
+    pthread_mutex_unlock(&r->mu);
     for (;;) {
-        struct slot *s;
-        pthread_mutex_lock(&r->mu);
-        while (r->head - r->tail == RING && !r->stop)
-            pthread_cond_wait(&r->not_full, &r->mu);
-        pthread_mutex_unlock(&r->mu);
+        if (mine - tail_seen >= RING) {
+            pthread_mutex_lock(&r->mu);
+            r->head = published = mine;
+            pthread_cond_signal(&r->not_empty);
+            while (mine - r->tail >= RING && !r->stop)
+                pthread_cond_wait(&r->not_full, &r->mu);
+            tail_seen = r->tail;
+            pthread_mutex_unlock(&r->mu);
+        }
         if (r->stop)
             break;
         n = getline(&line, &cap, r->f);
         if (n < 0)
             break;
-        s = &r->slots[r->head % RING];
-        s->lineno = ++lineno;
-        fill(r, s, line, (size_t)n);
-        pthread_mutex_lock(&r->mu);
-        r->head++;
-        pthread_cond_signal(&r->not_empty);
-        pthread_mutex_unlock(&r->mu);
+        r->slots[mine % RING].lineno = ++lineno;
+        fill(r, &r->slots[mine % RING], line, (size_t)n);
+        mine++;
+        if (mine - published >= HANDOFF) {
+            pthread_mutex_lock(&r->mu);
+            r->head = published = mine;
+            tail_seen = r->tail;
+            pthread_cond_signal(&r->not_empty);
+            pthread_mutex_unlock(&r->mu);
+        }
     }
     free(line);
     pthread_mutex_lock(&r->mu);
+    r->head = mine;
     r->eof = 1;
     pthread_cond_signal(&r->not_empty);
     pthread_mutex_unlock(&r->mu);
     return NULL;
 }
 
-/* Waits for the next prepared slot; NULL at the end of input. */
-static struct slot *next(struct ring *r)
+/* Waits for prepared slots; returns the end of the available range (== *from at the end
+ * of input). */
+static size_t available(struct ring *r, size_t from)
 {
-    struct slot *s = NULL;
+    size_t end;
 
     pthread_mutex_lock(&r->mu);
-    while (r->head == r->tail && !r->eof)
+    while (r->head == from && !r->eof)
         pthread_cond_wait(&r->not_empty, &r->mu);
-    if (r->head != r->tail)
-        s = &r->slots[r->tail % RING];
+    end = r->head;
     pthread_mutex_unlock(&r->mu);
-    return s;
+    return end;
 }
 
-static void release(struct ring *r, struct slot *s)
+static void give_back(struct ring *r, size_t upto)
 {
-    json_decref(s->o);
-    s->o = NULL;
     pthread_mutex_lock(&r->mu);
-    r->tail++;
+    r->tail = upto;
     pthread_cond_signal(&r->not_full);
     pthread_mutex_unlock(&r->mu);
 }
 
+/* Stores one prepared slot; updates the batch state and stats. */
+static hk_err store_slot(struct hk_ctx *ctx, struct slot *s, size_t batch, size_t *in_batch,
+                         struct hk_import_stats *st)
+{
+    struct report_out ro;
+    hk_err err;
+
+    st->lines = s->lineno;
+    if (s->kind == 1) {
+        st->rejected++;
+        hk_log(HK_LOG_WARN, "import: line %llu skipped: %s", (unsigned long long)s->lineno,
+               s->em.text);
+        return HK_OK;
+    }
+    if (s->kind != 0)
+        return HK_OK;
+    if (!*in_batch && (err = hk_ctx_begin(ctx, true)))
+        return err;
+    err = hk_report_store(ctx, &s->in, s->hash, &s->obs, &ro);
+    if (err) {
+        hk_ctx_rollback(ctx);
+        *in_batch = 0;
+        return hk_errf(ctx->em, err, "line %llu: %s", (unsigned long long)s->lineno,
+                       hk_strerror(err));
+    }
+    st->stored += !ro.dup;
+    st->duplicates += ro.dup;
+    st->correlated += ro.incident_id && !ro.dup;
+    if (++*in_batch >= batch) {
+        *in_batch = 0;
+        if ((err = hk_report_bulk_flush(ctx)) || (err = hk_ctx_commit(ctx)))
+            return err;
+    }
+    return HK_OK;
+}
+
 static hk_err consume(struct hk_ctx *ctx, struct ring *r, size_t batch, struct hk_import_stats *st)
 {
-    struct slot *s;
-    struct report_out ro;
-    size_t in_batch = 0;
+    size_t cur = r->tail, end, in_batch = 0;
     hk_err err = HK_OK;
 
-    while ((s = next(r))) {
-        st->lines = s->lineno;
-        if (s->kind == 1) {
-            st->rejected++;
-            hk_log(HK_LOG_WARN, "import: line %llu skipped: %s", (unsigned long long)s->lineno,
-                   s->em.text);
-        } else if (s->kind == 0) {
-            if (!in_batch && (err = hk_ctx_begin(ctx, true)))
-                break;
-            err = hk_report_store(ctx, &s->in, s->hash, &s->obs, &ro);
-            if (err) {
-                hk_ctx_rollback(ctx);
-                hk_errf(ctx->em, err, "line %llu: %s", (unsigned long long)s->lineno,
-                        hk_strerror(err));
-                in_batch = 0;
-                break;
-            }
-            st->stored += !ro.dup;
-            st->duplicates += ro.dup;
-            st->correlated += ro.incident_id && !ro.dup;
-            if (++in_batch >= batch) {
-                in_batch = 0;
-                if ((err = hk_report_bulk_flush(ctx)) || (err = hk_ctx_commit(ctx)))
-                    break;
-            }
+    while (!err && (end = available(r, cur)) != cur) {
+        for (; cur != end && !err; cur++) {
+            struct slot *s = &r->slots[cur % RING];
+            err = store_slot(ctx, s, batch, &in_batch, st);
+            json_decref(s->o);
+            s->o = NULL;
         }
-        release(r, s);
+        give_back(r, cur);
     }
     if (!err && in_batch && !(err = hk_report_bulk_flush(ctx)))
         err = hk_ctx_commit(ctx);

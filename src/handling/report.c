@@ -159,17 +159,28 @@ static hk_err obs_id(struct hk_ctx *ctx, const struct hk_observable *o, int64_t 
 struct cand {
     int64_t incident;
     int hits;
-    size_t first_obs; /* index of the first shared observable */
 };
 
-/* Picks the open incident sharing the most observables (ties: the most recent). */
+/* What correlation found: the best incident and which observables it shares. */
+struct corr {
+    struct cand best;
+    size_t shared[64]; /* indexes into the observable list */
+    size_t nshared;
+};
+
+/* Picks the open incident sharing the most observables (ties: the highest id, i.e. the
+ * newest) and remembers which observables it shares, for the recorded reason. */
 static hk_err correlate(struct hk_ctx *ctx, const int64_t *ids, size_t n, int64_t at,
-                        struct cand *best)
+                        struct corr *out)
 {
     struct cand c[32];
-    size_t nc = 0;
+    struct {
+        size_t obs;
+        int64_t inc;
+    } pairs[256];
+    size_t nc = 0, np = 0;
 
-    memset(best, 0, sizeof(*best));
+    memset(out, 0, sizeof(*out));
     for (size_t i = 0; i < n; i++) {
         int64_t inc[16];
         size_t k = 0;
@@ -185,51 +196,43 @@ static hk_err correlate(struct hk_ctx *ctx, const int64_t *ids, size_t n, int64_
             return err;
         for (size_t j = 0; j < k; j++) {
             size_t x = 0;
+            if (np < 256) {
+                pairs[np].obs = i;
+                pairs[np++].inc = inc[j];
+            }
             while (x < nc && c[x].incident != inc[j])
                 x++;
             if (x == nc) {
                 if (nc == 32)
                     continue;
                 c[nc].incident = inc[j];
-                c[nc].hits = 0;
-                c[nc].first_obs = i;
-                nc++;
+                c[nc++].hits = 0;
             }
             c[x].hits++;
         }
     }
     for (size_t x = 0; x < nc; x++)
-        if (c[x].hits > best->hits || (c[x].hits == best->hits && c[x].incident > best->incident))
-            *best = c[x];
+        if (c[x].hits > out->best.hits ||
+            (c[x].hits == out->best.hits && c[x].incident > out->best.incident))
+            out->best = c[x];
+    for (size_t p = 0; p < np && out->nshared < 64; p++)
+        if (pairs[p].inc == out->best.incident)
+            out->shared[out->nshared++] = pairs[p].obs;
     return HK_OK;
 }
 
 static json_t *correlation_reason(struct hk_ctx *ctx, const struct hk_obs_list *obs,
-                                  const struct cand *best, const int64_t *ids, size_t n)
+                                  const struct corr *cr)
 {
     json_t *shared = json_array();
 
-    /* The shared observables are re-derived cheaply: those linked to the incident. */
-    for (size_t i = best->first_obs; i < n && i < obs->n; i++) {
-        int64_t inc[16];
-        size_t k = 0;
-        if (hk_store_ids(
-                ctx->st, HK_Q_OBS_CORRELATE,
-                HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(INT64_MIN), hk_sql_int(INT64_MAX)), inc,
-                16, &k))
-            break;
-        for (size_t j = 0; j < k; j++) {
-            if (inc[j] == best->incident) {
-                const struct hk_observable *o = &obs->items[i];
-                json_array_append_new(shared,
-                                      json_pack("{s:s, s:s%}", "type", hk_obs_type_name(o->type),
+    for (size_t i = 0; i < cr->nshared; i++) {
+        const struct hk_observable *o = &obs->items[cr->shared[i]];
+        json_array_append_new(shared, json_pack("{s:s, s:s%}", "type", hk_obs_type_name(o->type),
                                                 "value", o->value, o->len));
-                break;
-            }
-        }
     }
     return json_pack("{s:s, s:I, s:o, s:I}", "reason", "shared observables", "incident_id",
-                     (json_int_t)best->incident, "observables", shared, "window_s",
+                     (json_int_t)cr->best.incident, "observables", shared, "window_s",
                      (json_int_t)ctx->cfg->correlation_window);
 }
 
@@ -326,7 +329,7 @@ hk_err hk_report_store(struct hk_ctx *ctx, const struct report_in *in, const uin
                        const struct hk_obs_list *obs, struct report_out *out)
 {
     int64_t ids[HK_OBS_DEFAULT_MAX];
-    struct cand best;
+    struct corr cr;
     struct hk_buf idj = HK_BUF_INIT(HK_BUF_UNBOUNDED);
     char *why_txt = NULL;
     size_t n = 0;
@@ -337,11 +340,11 @@ hk_err hk_report_store(struct hk_ctx *ctx, const struct report_in *in, const uin
         if (!(err = obs_id(ctx, &obs->items[i], &ids[n])))
             n++;
     if (!err)
-        err = correlate(ctx, ids, n, in->received_at, &best);
+        err = correlate(ctx, ids, n, in->received_at, &cr);
     if (err)
         goto out;
-    if (best.incident) {
-        json_t *why = correlation_reason(ctx, obs, &best, ids, n);
+    if (cr.best.incident) {
+        json_t *why = correlation_reason(ctx, obs, &cr);
         why_txt = json_dumps(why, JSON_COMPACT);
         json_decref(why);
     }
@@ -353,7 +356,7 @@ hk_err hk_report_store(struct hk_ctx *ctx, const struct report_in *in, const uin
                     hk_sql_textn(in->content, in->content_len), hk_sql_blob(hash, 32),
                     hk_sql_text(in->tlp), hk_sql_text(in->rsit_class ? in->rsit_class : ""),
                     hk_sql_text(in->rsit_type ? in->rsit_type : ""), hk_sql_int(in->received_at),
-                    hk_sql_text(hk_buf_str(&idj)), hk_sql_int0(best.incident),
+                    hk_sql_text(hk_buf_str(&idj)), hk_sql_int0(cr.best.incident),
                     hk_sql_text(why_txt ? why_txt : "")),
         &out->id);
     if (err)
@@ -365,11 +368,11 @@ hk_err hk_report_store(struct hk_ctx *ctx, const struct report_in *in, const uin
     for (size_t i = 0; !err && i < n; i++)
         err = hk_store_exec(ctx->st, HK_Q_OBS_LINK_REPORT,
                             HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(out->id)), NULL);
-    if (!err && best.incident) {
-        err = link_incident_obs(ctx, best.incident, ids, n, in->received_at);
+    if (!err && cr.best.incident) {
+        err = link_incident_obs(ctx, cr.best.incident, ids, n, in->received_at);
         if (!err)
-            err = hk_incident_touch(ctx, best.incident, false);
-        out->incident_id = best.incident;
+            err = hk_incident_touch(ctx, cr.best.incident, false);
+        out->incident_id = cr.best.incident;
     }
     if (!err && ctx->batch.active)
         batch_note(ctx, out->id, hash, false);
@@ -692,6 +695,7 @@ hk_err hk_report_bulk_begin(struct hk_ctx *ctx)
     ctx->import = hk_import_cache_new();
     memset(&ctx->batch, 0, sizeof(ctx->batch));
     ctx->batch.active = 1;
+    (void)ctx->st->ops->bulk(ctx->st, true);
     err = hk_store_begin(ctx->st, false);
     if (!err)
         err = hk_store_each(ctx->st, HK_Q_OBS_OPEN_IDS, NULL, 0, load_open, ctx->import);
@@ -704,6 +708,7 @@ void hk_report_bulk_end(struct hk_ctx *ctx)
     hk_import_cache_free(ctx->import);
     ctx->import = NULL;
     ctx->batch.active = 0;
+    (void)ctx->st->ops->bulk(ctx->st, false);
 }
 
 hk_err hk_report_import_buf(struct hk_ctx *ctx, const char *p, size_t n, struct hk_import_stats *st,

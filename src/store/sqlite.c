@@ -29,6 +29,7 @@ struct sqlite_store {
     } lists[LIST_CACHE];
     unsigned list_next;
     int in_tx;
+    sqlite3_stmt *data_version;
 };
 
 static struct sqlite_store *S(struct hk_store *s)
@@ -118,6 +119,7 @@ static void sq_close(struct hk_store *st)
         sqlite3_finalize(s->lists[i].st);
         free(s->lists[i].sql);
     }
+    sqlite3_finalize(s->data_version);
     sqlite3_close(s->db);
     free(s);
 }
@@ -437,6 +439,32 @@ static hk_err sq_each(struct hk_store *st, enum hk_query q, const struct hk_sqlv
     return err;
 }
 
+static hk_err sq_bulk(struct hk_store *st, bool on)
+{
+    struct sqlite_store *s = S(st);
+
+    if (on)
+        return run(s->db, "PRAGMA cache_size=-524288; PRAGMA mmap_size=4294967296; "
+                          "PRAGMA wal_autocheckpoint=131072;");
+    return run(s->db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; "
+                      "PRAGMA wal_autocheckpoint=16384; PRAGMA wal_checkpoint(PASSIVE);");
+}
+
+static uint64_t sq_data_version(struct hk_store *st)
+{
+    struct sqlite_store *s = S(st);
+    uint64_t v = 0;
+
+    if (!s->data_version &&
+        sqlite3_prepare_v3(s->db, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
+                           &s->data_version, NULL) != SQLITE_OK)
+        return 0;
+    if (sqlite3_step(s->data_version) == SQLITE_ROW)
+        v = (uint64_t)sqlite3_column_int64(s->data_version, 0);
+    sqlite3_reset(s->data_version);
+    return v;
+}
+
 static int64_t sq_changes(struct hk_store *st)
 {
     return sqlite3_changes64(S(st)->db);
@@ -527,5 +555,7 @@ const struct hk_store_ops hk_store_sqlite = {
     .each = sq_each,
     .list = sq_list,
     .changes = sq_changes,
+    .data_version = sq_data_version,
+    .bulk = sq_bulk,
     .integrity = sq_integrity,
 };

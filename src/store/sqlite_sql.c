@@ -30,7 +30,8 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
     [HK_Q_TOKEN_INSERT] = "INSERT INTO tokens(user_id, digest, name, created_at, expires_at) "
                           "VALUES (?1, ?2, ?3, ?4, ?5)",
-    [HK_Q_TOKEN_LOOKUP] = "SELECT u.id, u.name, u.role, u.team FROM tokens t JOIN users u ON "
+    [HK_Q_TOKEN_LOOKUP] = "SELECT u.id, u.name, u.role, u.team, t.expires_at AS token_expires "
+                          "FROM tokens t JOIN users u ON "
                           "u.id = t.user_id WHERE t.digest = ?1 AND t.revoked = 0 AND "
                           "u.disabled = 0 AND (t.expires_at IS NULL OR t.expires_at > ?2)",
     [HK_Q_TOKEN_LIST] = "SELECT t.id, t.user_id, u.name AS user, t.name, t.created_at, "
@@ -82,7 +83,7 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_OBS_CORRELATE] =
         "SELECT io.incident_id FROM incident_observables io JOIN incidents i ON i.id = "
         "io.incident_id WHERE io.observable_id = ?1 AND io.last_seen BETWEEN ?2 AND ?3 AND i.state NOT IN "
-        "('resolved', 'abandoned') ORDER BY io.last_seen DESC, io.incident_id DESC LIMIT 16",
+        "('resolved', 'abandoned') ORDER BY io.incident_id DESC LIMIT 16",
     [HK_Q_OBS_OPEN_IDS] = "SELECT DISTINCT io.observable_id FROM incident_observables io JOIN "
                           "incidents i ON i.id = io.incident_id WHERE i.state NOT IN "
                           "('resolved', 'abandoned')",
