@@ -70,6 +70,9 @@ struct hk_ctx {
      * (it names the id range and a digest chained over every stored report's id and
      * content hash, so the batch's contents are still pinned by the audit chain). */
     struct hk_import_cache *import;
+    /* Group commit: the caller holds an open transaction; begin/commit/rollback of this
+     * context become a savepoint, its release, and a rollback to it. */
+    bool nested;
     struct {
         int active;
         uint64_t stored, folded;

@@ -32,6 +32,9 @@ struct hk_http_req {
     /* Non-NULL for in-process calls (CLI on a local data directory): act as this
      * principal without a token. The server never sets it. */
     const struct hk_principal *local;
+    /* Set by the server's group commit: a write transaction is already open on st; the
+     * call runs in a savepoint of it and the caller commits. */
+    bool in_group;
 };
 
 struct hk_http_resp {

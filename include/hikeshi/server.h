@@ -12,7 +12,7 @@
 struct hk_server_opts {
     const char *data_dir; /* SQLite data directory */
     const char *listen;   /* "127.0.0.1:8080", "[::1]:8080", ":8080" (all addresses) */
-    unsigned threads;     /* pool size; default 2 */
+    unsigned threads;     /* pool size; default 4 */
     struct hk_config cfg;
     volatile int *stop; /* optional: set non-zero to stop (tests); else SIGINT/SIGTERM */
     void (*ready)(int port, void *arg); /* optional: called once listening */

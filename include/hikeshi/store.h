@@ -150,6 +150,8 @@ static inline struct hk_sqlval hk_sql_blob(const void *p, size_t n)
  * (NULL or 0 = no filter). Results are ordered by id descending (newest first) unless
  * sort names another column; "after" is the cursor: the last id of the previous page.
  */
+enum hk_savepoint { HK_SP_BEGIN, HK_SP_RELEASE, HK_SP_ROLLBACK };
+
 enum hk_list_kind { HK_LIST_INCIDENTS, HK_LIST_REPORTS };
 struct hk_list_query {
     enum hk_list_kind kind;
@@ -216,6 +218,8 @@ struct hk_store_ops {
     /* Bulk mode on: a larger page cache, memory map and WAL before checkpointing, for a
      * long import on this connection; off: back to the defaults and a checkpoint. */
     hk_err (*bulk)(struct hk_store *s, bool on);
+    /* Nested transactions inside an open one (group commit): begin, release, roll back. */
+    hk_err (*savepoint)(struct hk_store *s, int action);
     /* Full consistency check (PRAGMA integrity_check for SQLite). */
     hk_err (*integrity)(struct hk_store *s, struct hk_errmsg *m);
 };

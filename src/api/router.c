@@ -253,6 +253,7 @@ void hk_api_handle(const struct hk_config *cfg, struct hk_store *st, const struc
         goto fail;
     params_of(req, &c);
     hk_ctx_init(&ctx, st, &who, cfg, &em);
+    ctx.nested = req->in_group;
     c.ctx = &ctx;
     c.raw_out = NULL;
     err = run(r, &c);

@@ -79,7 +79,7 @@ int cmd_serve(struct cli *c, const struct cmd *cmd, struct args *a)
                             a->kv[i].k);
     if ((v = arg_get(a, "threads")) && (hk_parse_u64(v, &n) || n < 1 || n > 64))
         return cli_fail(HK_EINVAL, "--threads must be 1 to 64");
-    o.threads = v ? (unsigned)n : 2;
+    o.threads = v ? (unsigned)n : 4;
     if ((v = arg_get(a, "max-body")) && (hk_parse_u64(v, &n) || n < 1024 || n > (1u << 30)))
         return cli_fail(HK_EINVAL, "--max-body must be 1024 to 1073741824 bytes");
     if (v)

@@ -105,7 +105,7 @@ const struct cmd hk_cli_cmds[] = {
      "    Initialises the data directory if needed (printing the admin token once) and\n"
      "    answers the JSON API under /api/v1/, /healthz and /metrics until SIGINT/SIGTERM.\n"
      "    Binds to 127.0.0.1 unless --listen says otherwise. Options: --listen ADDR:PORT,\n"
-     "    --threads N (default 2), --max-body BYTES (default 1048576),\n"
+     "    --threads N (default 4), --max-body BYTES (default 1048576),\n"
      "    --correlation-window DAYS (default 30).\n"},
     {"report", "add", "POST", "/api/v1/reports", 0,
      "[--content TEXT | --file PATH | < stdin] [--subject S] [--reporter R] [--tlp TLP]",

@@ -127,6 +127,8 @@ hk_err hk_ctx_begin(struct hk_ctx *ctx, bool write)
     ctx->audit.loaded = 0;
     ctx->audit.dirty = 0;
     ctx->now = hk_now();
+    if (ctx->nested)
+        return ctx->st->ops->savepoint(ctx->st, HK_SP_BEGIN);
     return hk_store_begin(ctx->st, write);
 }
 
@@ -147,6 +149,8 @@ hk_err hk_ctx_commit(struct hk_ctx *ctx)
     }
     ctx->audit.loaded = 0;
     ctx->audit.dirty = 0;
+    if (ctx->nested)
+        return ctx->st->ops->savepoint(ctx->st, HK_SP_RELEASE);
     return hk_store_commit(ctx->st);
 }
 
@@ -154,7 +158,10 @@ void hk_ctx_rollback(struct hk_ctx *ctx)
 {
     ctx->audit.loaded = 0;
     ctx->audit.dirty = 0;
-    hk_store_rollback(ctx->st);
+    if (ctx->nested)
+        (void)ctx->st->ops->savepoint(ctx->st, HK_SP_ROLLBACK);
+    else
+        hk_store_rollback(ctx->st);
 }
 
 struct verify_state {

@@ -439,6 +439,20 @@ static hk_err sq_each(struct hk_store *st, enum hk_query q, const struct hk_sqlv
     return err;
 }
 
+static hk_err sq_savepoint(struct hk_store *st, int action)
+{
+    struct sqlite_store *s = S(st);
+
+    switch (action) {
+    case HK_SP_BEGIN:
+        return run(s->db, "SAVEPOINT hk_call");
+    case HK_SP_RELEASE:
+        return run(s->db, "RELEASE hk_call");
+    default:
+        return run(s->db, "ROLLBACK TO hk_call; RELEASE hk_call");
+    }
+}
+
 static hk_err sq_bulk(struct hk_store *st, bool on)
 {
     struct sqlite_store *s = S(st);
@@ -557,5 +571,6 @@ const struct hk_store_ops hk_store_sqlite = {
     .changes = sq_changes,
     .data_version = sq_data_version,
     .bulk = sq_bulk,
+    .savepoint = sq_savepoint,
     .integrity = sq_integrity,
 };
