@@ -32,6 +32,7 @@ static const char *const global_help =
     "    --server URL    talk to a server instead (env HIKESHI_URL), e.g. http://127.0.0.1:8080\n"
     "    --token TOKEN   API token for --server (env HIKESHI_TOKEN)\n"
     "    --json          print answers as JSON\n"
+    "    (env HIKESHI_CORRELATION_DAYS sets the correlation window, default 30 days)\n"
     "    -h, --help      help for hikeshi or for a command\n"
     "\n"
     "COMMANDS\n";
@@ -243,6 +244,12 @@ int main(int argc, char **argv)
     c.data = getenv("HIKESHI_DATA") ? getenv("HIKESHI_DATA") : "./hikeshi-data";
     c.server = getenv("HIKESHI_URL");
     c.token = getenv("HIKESHI_TOKEN");
+    if (getenv("HIKESHI_CORRELATION_DAYS")) {
+        uint64_t days;
+        if (hk_parse_u64(getenv("HIKESHI_CORRELATION_DAYS"), &days) || days > 3650)
+            return cli_fail(HK_EINVAL, "HIKESHI_CORRELATION_DAYS must be 0 to 3650");
+        c.cfg.correlation_window = (int64_t)days * 86400;
+    }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     rc = run(&c, argc, argv);
     hk_store_close(c.st);
