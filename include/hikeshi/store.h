@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hikeshi/core.h"
 #include "hikeshi/err.h"
 
 /* The named query catalogue (see src/store/sqlite_sql.c for the reference SQL). */
@@ -206,6 +207,10 @@ struct hk_store_ops {
     hk_err (*ids)(struct hk_store *s, enum hk_query q, const struct hk_sqlval *a, size_t n,
                   int64_t *out, size_t max, size_t *count);
     hk_err (*list)(struct hk_store *s, const struct hk_list_query *lq, json_t **out);
+    /* The same rows written as a JSON array into out, with the same mapping rules;
+     * *count gets the number of rows and *last_id the id column of the last one. */
+    hk_err (*list_text)(struct hk_store *s, const struct hk_list_query *lq, struct hk_buf *out,
+                        size_t *count, int64_t *last_id);
     /* Calls fn once per row, in order, with a borrowed object (valid during the call);
      * stops early when fn returns non-zero and hands that code back. Memory stays flat. */
     hk_err (*each)(struct hk_store *s, enum hk_query q, const struct hk_sqlval *a, size_t n,

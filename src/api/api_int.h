@@ -14,14 +14,16 @@ enum hk_body { B_NONE, B_JSON, B_RAW };
 struct call {
     struct hk_ctx *ctx;
     const struct hk_http_req *req;
-    int64_t id;         /* {id} */
-    char action[32];    /* {action} */
-    json_t *body;       /* parsed JSON body (an object) for B_JSON routes */
-    json_t *params;     /* query parameters as an object of strings */
-    json_t *out;        /* the answer (owned by the call) */
-    int status;         /* 200 unless a handler says otherwise */
-    const char *raw_ct; /* set with raw_out for non-JSON answers */
-    struct hk_buf *raw_out;
+    int64_t id;      /* {id} */
+    char action[32]; /* {action} */
+    json_t *body;    /* parsed JSON body (an object) for B_JSON routes */
+    json_t *params;  /* query parameters as an object of strings */
+    json_t *out;     /* the answer (owned by the call) */
+    int status;      /* 200 unless a handler says otherwise */
+    /* A handler may write its answer text straight into body_buf (the response body) and
+     * set raw_ct to its content type; out is then ignored. */
+    const char *raw_ct;
+    struct hk_buf *body_buf;
 };
 
 #define ROUTE(m, p, h, s, b, q, d) hk_err api_##h(struct call *c);

@@ -8,7 +8,8 @@
 
 hk_err api_incident_list(struct call *c)
 {
-    return hk_list(c->ctx, HK_LIST_INCIDENTS, c->params, &c->out);
+    c->raw_ct = "application/json";
+    return hk_list_text(c->ctx, HK_LIST_INCIDENTS, c->params, c->body_buf);
 }
 
 hk_err api_incident_create(struct call *c)

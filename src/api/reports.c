@@ -38,7 +38,8 @@ hk_err api_report_import(struct call *c)
 
 hk_err api_report_list(struct call *c)
 {
-    return hk_list(c->ctx, HK_LIST_REPORTS, c->params, &c->out);
+    c->raw_ct = "application/json";
+    return hk_list_text(c->ctx, HK_LIST_REPORTS, c->params, c->body_buf);
 }
 
 hk_err api_report_get(struct call *c)

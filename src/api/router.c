@@ -214,7 +214,7 @@ static void answer(struct call *c, struct hk_http_resp *resp)
     char *txt;
 
     resp->status = c->status ? c->status : 200;
-    if (c->raw_out) {
+    if (c->raw_ct) {
         resp->content_type = c->raw_ct;
         return;
     }
@@ -255,13 +255,13 @@ void hk_api_handle(const struct hk_config *cfg, struct hk_store *st, const struc
     hk_ctx_init(&ctx, st, &who, cfg, &em);
     ctx.nested = req->in_group;
     c.ctx = &ctx;
-    c.raw_out = NULL;
+    c.body_buf = &resp->body;
+    c.raw_ct = NULL;
     err = run(r, &c);
     hk_ctx_release(&ctx);
     if (err)
         goto fail;
     if (r->name && !strcmp(r->name, "metrics")) {
-        c.raw_out = &resp->body;
         c.raw_ct = "text/plain; version=0.0.4";
         hk_api_metrics_text(&resp->body);
     }

@@ -93,35 +93,68 @@ static hk_err fill_query(struct hk_ctx *ctx, json_t *p, struct hk_list_query *lq
     return HK_OK;
 }
 
-hk_err hk_list(struct hk_ctx *ctx, enum hk_list_kind kind, json_t *params, json_t **out)
+/* Checks the caller and turns params into a list query with visibility applied. */
+static hk_err prepare(struct hk_ctx *ctx, enum hk_list_kind kind, json_t *params,
+                      struct hk_list_query *lq)
 {
-    struct hk_list_query lq;
-    json_t *items = NULL, *last;
     hk_err err;
 
-    memset(&lq, 0, sizeof(lq));
-    lq.kind = kind;
+    memset(lq, 0, sizeof(*lq));
+    lq->kind = kind;
     if (ctx->who.role == HK_ROLE_SENSOR)
         return hk_errf(ctx->em, HK_EPERM, "sensors may only submit");
     if (kind == HK_LIST_INCIDENTS && !hk_is_staff(ctx))
         return hk_errf(ctx->em, HK_EPERM, "listing incidents needs the handler or admin role");
-    if ((err = fill_query(ctx, params, &lq)))
+    if ((err = fill_query(ctx, params, lq)))
         return err;
+    if (!lq->limit)
+        lq->limit = 50;
     if (!hk_is_staff(ctx))
-        lq.reporter_id = ctx->who.user_id ? ctx->who.user_id : -1; /* own reports only */
+        lq->reporter_id = ctx->who.user_id ? ctx->who.user_id : -1; /* own reports only */
     if (ctx->who.role != HK_ROLE_ADMIN && ctx->who.user_id) {
-        lq.restrict_user_id = ctx->who.user_id;
-        lq.restrict_team = ctx->who.team;
+        lq->restrict_user_id = ctx->who.user_id;
+        lq->restrict_team = ctx->who.team;
     }
-    if (lq.observable_id == -1) {
-        items = json_array();
-    } else if ((err = hk_store_list(ctx->st, &lq, &items))) {
+    return HK_OK;
+}
+
+hk_err hk_list(struct hk_ctx *ctx, enum hk_list_kind kind, json_t *params, json_t **out)
+{
+    struct hk_list_query lq;
+    json_t *items = NULL, *last;
+    hk_err err = prepare(ctx, kind, params, &lq);
+
+    if (err)
         return err;
-    }
+    if (lq.observable_id == -1)
+        items = json_array();
+    else if ((err = hk_store_list(ctx->st, &lq, &items)))
+        return err;
     last = json_array_get(items, json_array_size(items) - 1);
     *out = json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                     last && (int)json_array_size(items) == (lq.limit ? lq.limit : 50)
+                     last && (int)json_array_size(items) == lq.limit
                          ? json_integer(json_integer_value(json_object_get(last, "id")))
                          : json_null());
     return HK_OK;
+}
+
+hk_err hk_list_text(struct hk_ctx *ctx, enum hk_list_kind kind, json_t *params, struct hk_buf *out)
+{
+    struct hk_list_query lq;
+    size_t n = 0;
+    int64_t last = 0;
+    hk_err err = prepare(ctx, kind, params, &lq);
+
+    if (err)
+        return err;
+    err = hk_buf_appends(out, "{\"items\":");
+    if (!err && lq.observable_id == -1)
+        err = hk_buf_appends(out, "[]");
+    else if (!err)
+        err = ctx->st->ops->list_text(ctx->st, &lq, out, &n, &last);
+    if (!err && n && (int)n == lq.limit)
+        err = hk_buf_appendf(out, ",\"next_cursor\":%lld}\n", (long long)last);
+    else if (!err)
+        err = hk_buf_appends(out, ",\"next_cursor\":null}\n");
+    return err;
 }

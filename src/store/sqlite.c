@@ -553,6 +553,92 @@ out:
     return err;
 }
 
+/* One row as a JSON object, following the mapping rules of store.h. */
+static hk_err row_text(sqlite3_stmt *st, struct hk_buf *b)
+{
+    int nc = sqlite3_column_count(st);
+    hk_err err = hk_buf_appendc(b, '{');
+
+    for (int i = 0; i < nc && !err; i++) {
+        const char *name = sqlite3_column_name(st, i);
+        size_t nlen = strlen(name);
+        if (i)
+            err = hk_buf_appendc(b, ',');
+        if (!err)
+            err = hk_store_json_quote(b, name, nlen);
+        if (!err)
+            err = hk_buf_appendc(b, ':');
+        if (err)
+            break;
+        switch (sqlite3_column_type(st, i)) {
+        case SQLITE_INTEGER: {
+            sqlite3_int64 v = sqlite3_column_int64(st, i);
+            char ts[32];
+            if (hk_store_col_is_time(name, nlen)) {
+                hk_time_fmt(v, ts);
+                err = hk_buf_appendf(b, "\"%s\"", ts);
+            } else {
+                err = hk_buf_appendf(b, "%lld", (long long)v);
+            }
+            break;
+        }
+        case SQLITE_FLOAT:
+            err = hk_buf_appendf(b, "%.17g", sqlite3_column_double(st, i));
+            break;
+        case SQLITE_TEXT:
+            err = hk_store_json_quote(b, (const char *)sqlite3_column_text(st, i),
+                                      (size_t)sqlite3_column_bytes(st, i));
+            break;
+        default:
+            /* Lists carry no blob or _json columns; NULL (and anything else) is null. */
+            err = hk_buf_appends(b, "null");
+            break;
+        }
+    }
+    return err ? err : hk_buf_appendc(b, '}');
+}
+
+static hk_err sq_list_text(struct hk_store *st, const struct hk_list_query *lq, struct hk_buf *out,
+                           size_t *count, int64_t *last_id)
+{
+    struct sqlite_store *s = S(st);
+    struct hk_buf sql = HK_BUF_INIT(16384);
+    struct hk_sqlval args[32];
+    size_t nargs = 0;
+    sqlite3_stmt *stmt;
+    int rc;
+    hk_err err = hk_sqlite_list_build(lq, &sql, args, &nargs);
+
+    *count = 0;
+    *last_id = 0;
+    if (err)
+        goto out;
+    stmt = list_stmt(s, hk_buf_str(&sql));
+    if (!stmt) {
+        err = HK_EDB;
+        goto out;
+    }
+    err = bind(stmt, args, nargs);
+    if (!err)
+        err = hk_buf_appendc(out, '[');
+    while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (*count)
+            err = hk_buf_appendc(out, ',');
+        if (!err)
+            err = row_text(stmt, out);
+        *last_id = sqlite3_column_int64(stmt, 0);
+        (*count)++;
+    }
+    if (!err && rc != SQLITE_DONE)
+        err = conv(s->db, rc);
+    if (!err)
+        err = hk_buf_appendc(out, ']');
+    done(stmt);
+out:
+    hk_buf_release(&sql);
+    return err;
+}
+
 const struct hk_store_ops hk_store_sqlite = {
     .name = "sqlite",
     .open = sq_open,
@@ -568,6 +654,7 @@ const struct hk_store_ops hk_store_sqlite = {
     .ids = sq_ids,
     .each = sq_each,
     .list = sq_list,
+    .list_text = sq_list_text,
     .changes = sq_changes,
     .data_version = sq_data_version,
     .bulk = sq_bulk,

@@ -91,6 +91,31 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
     return need;
 }
 
+hk_err hk_store_json_quote(struct hk_buf *b, const char *p, size_t n)
+{
+    static const char hx[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)p;
+    hk_err err = hk_buf_appendc(b, '"');
+
+    for (size_t i = 0; i < n && !err;) {
+        unsigned char c = u[i];
+        if (c == '"' || c == '\\') {
+            char esc[2] = {'\\', (char)c};
+            err = hk_buf_append(b, esc, 2);
+            i++;
+        } else if (c < 0x20) {
+            char esc[6] = {'\\', 'u', '0', '0', hx[c >> 4], hx[c & 15]};
+            err = c ? hk_buf_append(b, esc, 6) : hk_buf_appends(b, "\xef\xbf\xbd");
+            i++;
+        } else {
+            size_t k = utf8_seq(u + i, n - i);
+            err = k ? hk_buf_append(b, p + i, k) : hk_buf_appends(b, "\xef\xbf\xbd");
+            i += k ? k : 1;
+        }
+    }
+    return err ? err : hk_buf_appendc(b, '"');
+}
+
 json_t *hk_store_json_text(const char *p, size_t n)
 {
     json_t *v = json_stringn(p, n);

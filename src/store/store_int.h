@@ -24,6 +24,8 @@ extern const char *const hk_sqlite_sql[HK_Q__COUNT];
 int hk_store_col_is_time(const char *name, size_t len);
 /* 1 if name ends with "_json". */
 int hk_store_col_is_json(const char *name, size_t len);
+/* Appends p[0..n) as a quoted JSON string (invalid UTF-8 and NUL become U+FFFD). */
+hk_err hk_store_json_quote(struct hk_buf *b, const char *p, size_t n);
 /* Makes a JSON string of possibly invalid UTF-8 (invalid bytes become U+FFFD). */
 json_t *hk_store_json_text(const char *p, size_t n);
 

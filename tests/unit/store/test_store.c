@@ -195,12 +195,47 @@ static void test_list_filters_and_cursor(void **state)
     tenv_free(t);
 }
 
+/* The text serialiser of lists must say exactly what the JSON-value path says, including
+ * escapes, control characters and invalid UTF-8. */
+static void test_list_text_matches_list(void **state)
+{
+    struct tenv *t = tenv_new();
+    struct hk_list_query lq;
+    struct hk_buf b = HK_BUF_INIT(HK_BUF_UNBOUNDED);
+    json_t *a = NULL, *parsed;
+    size_t n = 0;
+    int64_t last = 0;
+
+    (void)state;
+    assert_int_equal(hk_store_begin(t->st, true), HK_OK);
+    add_incident(t, "quote \" back\\slash \x01 tab\t nl\n", "analysis", "high", "AMBER");
+    add_incident(t, "bad utf8 \xff\xfe end", "new", "low", "GREEN");
+    add_incident(t, "日本語 火消し", "triage", "critical", "CLEAR");
+    assert_int_equal(hk_store_commit(t->st), HK_OK);
+    memset(&lq, 0, sizeof(lq));
+    lq.kind = HK_LIST_INCIDENTS;
+    assert_int_equal(hk_store_list(t->st, &lq, &a), HK_OK);
+    assert_int_equal(t->st->ops->list_text(t->st, &lq, &b, &n, &last), HK_OK);
+    parsed = json_loadb(b.buf, b.len, 0, NULL);
+    assert_non_null(parsed);
+    assert_int_equal(n, 3);
+    assert_int_equal(last, 1);
+    assert_true(json_equal(parsed, a));
+    json_decref(parsed);
+    json_decref(a);
+    hk_buf_release(&b);
+    tenv_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_catalogue_complete),      cmocka_unit_test(test_every_query_prepares),
-        cmocka_unit_test(test_migrate_idempotent),      cmocka_unit_test(test_mapping_and_rollback),
+        cmocka_unit_test(test_catalogue_complete),
+        cmocka_unit_test(test_every_query_prepares),
+        cmocka_unit_test(test_migrate_idempotent),
+        cmocka_unit_test(test_mapping_and_rollback),
         cmocka_unit_test(test_list_filters_and_cursor),
+        cmocka_unit_test(test_list_text_matches_list),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
