@@ -609,6 +609,16 @@ hk_err hk_report_triage(struct hk_ctx *ctx, int64_t id, json_t *body, json_t **o
                         HK_SQL_ARGS(hk_sql_int(id), hk_sql_text(cls), hk_sql_text(type),
                                     hk_sql_text(tlp ? tlpn : NULL), hk_sql_int(ctx->now)),
                         NULL);
+    if (!err && (cls || type || tlp)) {
+        json_t *b = json_pack("{s:s, s:s, s:s}", "rsit_class", hk_jstr(r, "rsit_class"),
+                              "rsit_type", hk_jstr(r, "rsit_type"), "tlp", hk_jstr(r, "tlp"));
+        json_t *a = json_pack("{s:s, s:s, s:s}", "rsit_class", cls ? cls : hk_jstr(r, "rsit_class"),
+                              "rsit_type", type ? type : hk_jstr(r, "rsit_type"), "tlp",
+                              tlp ? tlpn : hk_jstr(r, "tlp"));
+        err = hk_audit(ctx, "report.classify", "report", id, b, a);
+        json_decref(b);
+        json_decref(a);
+    }
     if (!err)
         err = hk_report_link(ctx, id, incident_id);
     /* Linking moved a new report to open (REPORT_SET_INCIDENT); record that too. */
