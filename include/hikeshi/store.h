@@ -156,7 +156,7 @@ enum hk_savepoint { HK_SP_BEGIN, HK_SP_RELEASE, HK_SP_ROLLBACK };
 enum hk_list_kind { HK_LIST_INCIDENTS, HK_LIST_REPORTS };
 struct hk_list_query {
     enum hk_list_kind kind;
-    const char *state;
+    const char *state; /* one state, or "open" / "closed" for incidents */
     const char *severity;
     const char *team;
     const char *rsit_class;

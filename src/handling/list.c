@@ -56,6 +56,19 @@ static hk_err observable_filter(struct hk_ctx *ctx, const char *v, int64_t *id)
     return err;
 }
 
+static bool valid_state(enum hk_list_kind kind, const char *s)
+{
+    static const char *const inc[] = {"new",       "triage", "analysis", "mitigation", "resolved",
+                                      "abandoned", "open",   "closed",   NULL};
+    static const char *const rep[] = {"new", "open", "resolved", "rejected", NULL};
+    const char *const *set = kind == HK_LIST_INCIDENTS ? inc : rep;
+
+    for (int i = 0; set[i]; i++)
+        if (!strcmp(set[i], s))
+            return true;
+    return false;
+}
+
 static hk_err fill_query(struct hk_ctx *ctx, json_t *p, struct hk_list_query *lq)
 {
     char tlp[16];
@@ -64,6 +77,13 @@ static hk_err fill_query(struct hk_ctx *ctx, json_t *p, struct hk_list_query *lq
     hk_err err;
 
     lq->state = param(p, "state");
+    if (lq->state && !valid_state(lq->kind, lq->state))
+        return hk_errf(ctx->em, HK_EINVAL,
+                       lq->kind == HK_LIST_INCIDENTS
+                           ? "unknown state '%s' (new, triage, analysis, mitigation, resolved, "
+                             "abandoned, or open / closed)"
+                           : "unknown state '%s' (new, open, resolved, rejected)",
+                       lq->state);
     lq->severity = param(p, "severity");
     lq->team = param(p, "team");
     lq->rsit_class = param(p, "class") ? param(p, "class") : param(p, "rsit_class");

@@ -5,6 +5,8 @@
  * parameter, so no input reaches the SQL text. Visibility (TLP) is part of the WHERE
  * clause so a page is always full of rows the caller may read.
  */
+#include <string.h>
+
 #include "hikeshi/core.h"
 #include "store/store_int.h"
 
@@ -109,7 +111,14 @@ hk_err hk_sqlite_list_build(const struct hk_list_query *lq, struct hk_buf *sql,
     int limit = lq->limit < 1 ? 50 : lq->limit > 500 ? 500 : lq->limit;
 
     b.err = hk_buf_appends(sql, inc ? INC_LIST_COLS : REP_LIST_COLS);
-    cond_text(&b, "x.state = ", lq->state);
+    /* For incidents, "open" and "closed" group the states (not resolved/abandoned, or so). */
+    if (inc && lq->state && !strcmp(lq->state, "open"))
+        b.err =
+            b.err ? b.err : hk_buf_appends(sql, " AND x.state NOT IN ('resolved', 'abandoned')");
+    else if (inc && lq->state && !strcmp(lq->state, "closed"))
+        b.err = b.err ? b.err : hk_buf_appends(sql, " AND x.state IN ('resolved', 'abandoned')");
+    else
+        cond_text(&b, "x.state = ", lq->state);
     cond_text(&b, "x.tlp = ", lq->tlp);
     cond_text(&b, "x.rsit_class = ", lq->rsit_class);
     if (inc) {
