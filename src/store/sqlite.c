@@ -528,28 +528,36 @@ static sqlite3_stmt *list_stmt(struct sqlite_store *s, const char *sql)
     return s->lists[slot].st;
 }
 
-static hk_err sq_list(struct hk_store *st, const struct hk_list_query *lq, json_t **out)
+/* Builds, prepares (cached) and binds a list query. The bound values point into lq. */
+static hk_err list_open(struct sqlite_store *s, const struct hk_list_query *lq, sqlite3_stmt **out)
 {
-    struct sqlite_store *s = S(st);
     struct hk_buf sql = HK_BUF_INIT(16384);
     struct hk_sqlval args[32];
     size_t nargs = 0;
-    sqlite3_stmt *stmt;
+    sqlite3_stmt *stmt = NULL;
     hk_err err = hk_sqlite_list_build(lq, &sql, args, &nargs);
 
-    if (err)
-        goto out;
-    stmt = list_stmt(s, hk_buf_str(&sql));
-    if (!stmt) {
-        err = HK_EDB;
-        goto out;
+    if (!err) {
+        stmt = list_stmt(s, hk_buf_str(&sql));
+        err = stmt ? bind(stmt, args, nargs) : HK_EDB;
     }
-    err = bind(stmt, args, nargs);
-    if (!err)
-        err = collect(s, stmt, out);
-    done(stmt);
-out:
     hk_buf_release(&sql);
+    if (err && stmt)
+        done(stmt);
+    *out = err ? NULL : stmt;
+    return err;
+}
+
+static hk_err sq_list(struct hk_store *st, const struct hk_list_query *lq, json_t **out)
+{
+    struct sqlite_store *s = S(st);
+    sqlite3_stmt *stmt;
+    hk_err err = list_open(s, lq, &stmt);
+
+    if (err)
+        return err;
+    err = collect(s, stmt, out);
+    done(stmt);
     return err;
 }
 
@@ -602,25 +610,15 @@ static hk_err sq_list_text(struct hk_store *st, const struct hk_list_query *lq, 
                            size_t *count, int64_t *last_id)
 {
     struct sqlite_store *s = S(st);
-    struct hk_buf sql = HK_BUF_INIT(16384);
-    struct hk_sqlval args[32];
-    size_t nargs = 0;
     sqlite3_stmt *stmt;
-    int rc;
-    hk_err err = hk_sqlite_list_build(lq, &sql, args, &nargs);
+    int rc = SQLITE_DONE;
+    hk_err err = list_open(s, lq, &stmt);
 
     *count = 0;
     *last_id = 0;
     if (err)
-        goto out;
-    stmt = list_stmt(s, hk_buf_str(&sql));
-    if (!stmt) {
-        err = HK_EDB;
-        goto out;
-    }
-    err = bind(stmt, args, nargs);
-    if (!err)
-        err = hk_buf_appendc(out, '[');
+        return err;
+    err = hk_buf_appendc(out, '[');
     while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         if (*count)
             err = hk_buf_appendc(out, ',');
@@ -634,8 +632,6 @@ static hk_err sq_list_text(struct hk_store *st, const struct hk_list_query *lq, 
     if (!err)
         err = hk_buf_appendc(out, ']');
     done(stmt);
-out:
-    hk_buf_release(&sql);
     return err;
 }
 
