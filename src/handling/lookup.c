@@ -7,27 +7,45 @@
 
 #include "handling/handling_int.h"
 
+/* FNV-1a over "type NUL value": the lookup key of the observables table. Stable forever
+ * (stored in every row), so never change it. */
+static int64_t obs_hash(const char *type, const char *v, size_t n)
+{
+    uint64_t h = 14695981039346656037ull;
+
+    for (const char *t = type;; t++) {
+        h ^= (unsigned char)*t;
+        h *= 1099511628211ull;
+        if (!*t)
+            break;
+    }
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)v[i];
+        h *= 1099511628211ull;
+    }
+    return (int64_t)h;
+}
+
 hk_err hk_observable_id(struct hk_ctx *ctx, enum hk_obs_type type, const char *value, size_t len,
                         bool create, int64_t *id)
 {
     const char *tn = hk_obs_type_name(type);
+    int64_t h = obs_hash(tn, value, len);
     hk_err err;
 
     *id = 0;
-    if (create) {
-        err = hk_store_exec(
-            ctx->st, HK_Q_OBS_INSERT,
-            HK_SQL_ARGS(hk_sql_text(tn), hk_sql_textn(value, len), hk_sql_int(ctx->now)), id);
-        if (err || *id)
-            return err;
-    }
-    err = hk_store_scalar(ctx->st, HK_Q_OBS_GET_ID,
-                          HK_SQL_ARGS(hk_sql_text(tn), hk_sql_textn(value, len)), id);
-    if (err == HK_ENOTFOUND) {
-        *id = 0;
+    err =
+        hk_store_scalar(ctx->st, HK_Q_OBS_GET_ID,
+                        HK_SQL_ARGS(hk_sql_text(tn), hk_sql_textn(value, len), hk_sql_int(h)), id);
+    if (err != HK_ENOTFOUND)
+        return err;
+    *id = 0;
+    if (!create)
         return HK_OK;
-    }
-    return err;
+    return hk_store_exec(
+        ctx->st, HK_Q_OBS_INSERT,
+        HK_SQL_ARGS(hk_sql_text(tn), hk_sql_textn(value, len), hk_sql_int(ctx->now), hk_sql_int(h)),
+        id);
 }
 
 static json_t *visible(struct hk_ctx *ctx, json_t *rows, bool incidents)

@@ -63,9 +63,9 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_REPORTS_MOVE_INCIDENT] = "UPDATE reports SET incident_id = ?2, updated_at = ?3 WHERE "
                                    "incident_id = ?1",
 
-    [HK_Q_OBS_INSERT] = "INSERT INTO observables(type, value, first_seen) VALUES (?1, ?2, ?3) "
-                        "ON CONFLICT(value, type) DO NOTHING",
-    [HK_Q_OBS_GET_ID] = "SELECT id FROM observables WHERE value = ?2 AND type = ?1",
+    [HK_Q_OBS_INSERT] = "INSERT INTO observables(type, value, first_seen, vhash) VALUES (?1, ?2, "
+                        "?3, ?4)",
+    [HK_Q_OBS_GET_ID] = "SELECT id FROM observables WHERE vhash = ?3 AND type = ?1 AND value = ?2",
     [HK_Q_OBS_LINK_REPORT] = "INSERT OR IGNORE INTO report_observables(observable_id, "
                              "report_id) VALUES (?1, ?2)",
     [HK_Q_OBS_LINK_INCIDENT] =

@@ -92,13 +92,18 @@ CREATE INDEX reports_incident ON reports(incident_id) WHERE incident_id IS NOT N
 CREATE INDEX reports_reporter ON reports(reporter_id, id) WHERE reporter_id IS NOT NULL;
 CREATE INDEX reports_state ON reports(state, id);
 
+-- Observables are found through a 64-bit hash of (type, value) rather than an index on
+-- the text itself: the index is 3-4 times smaller, so it stays in the page cache far
+-- longer on the bulk-import path. Uniqueness is kept by the writer, which looks up before
+-- it inserts inside its write transaction (SQLite admits one writer at a time).
 CREATE TABLE observables (
     id         INTEGER PRIMARY KEY,
     type       TEXT NOT NULL,
     value      TEXT NOT NULL,
     first_seen INTEGER NOT NULL,
-    UNIQUE (value, type)
+    vhash      INTEGER NOT NULL
 );
+CREATE INDEX observables_vhash ON observables(vhash);
 
 -- The reverse side (observable -> reports); the forward side is reports.observable_ids,
 -- which saves a second index insert per link on the bulk-import path.
