@@ -49,6 +49,9 @@ struct hk_config {
     size_t max_content;            /* bytes of one report's content; default 1 MiB */
 };
 void hk_config_defaults(struct hk_config *c);
+/* Parses SLA first-response targets, "low=72h,medium=24h,high=4h,critical=30m" (any
+ * subset; units d, h, m, s) into c. HK_EINVAL with a message on bad input (c unchanged). */
+hk_err hk_config_sla_parse(struct hk_config *c, const char *s, struct hk_errmsg *em);
 
 /* Pending audit-chain head, kept for the duration of one transaction. */
 struct hk_audit_state {

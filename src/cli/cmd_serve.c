@@ -74,7 +74,8 @@ int cmd_serve(struct cli *c, const struct cmd *cmd, struct args *a)
     o.cfg = c->cfg;
     for (int i = 0; i < a->nkv; i++)
         if (strcmp(a->kv[i].k, "listen") && strcmp(a->kv[i].k, "threads") &&
-            strcmp(a->kv[i].k, "max-body") && strcmp(a->kv[i].k, "correlation-window"))
+            strcmp(a->kv[i].k, "max-body") && strcmp(a->kv[i].k, "correlation-window") &&
+            strcmp(a->kv[i].k, "sla"))
             return cli_fail(HK_EINVAL, "unknown option '--%s'; see 'hikeshi serve --help'",
                             a->kv[i].k);
     if ((v = arg_get(a, "threads")) && (hk_parse_u64(v, &n) || n < 1 || n > 64))
@@ -88,6 +89,8 @@ int cmd_serve(struct cli *c, const struct cmd *cmd, struct args *a)
         return cli_fail(HK_EINVAL, "--correlation-window must be 0 to 3650 days");
     if (v)
         o.cfg.correlation_window = (int64_t)n * 86400;
+    if ((v = arg_get(a, "sla")) && hk_config_sla_parse(&o.cfg, v, &em))
+        return cli_fail(HK_EINVAL, "--sla: %s", em.text);
     if ((rc = bootstrap(c)))
         return rc;
     /* The server opens one connection per thread; ours is not needed any more. */

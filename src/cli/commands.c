@@ -106,7 +106,8 @@ const struct cmd hk_cli_cmds[] = {
      "    answers the JSON API under /api/v1/, /healthz and /metrics until SIGINT/SIGTERM.\n"
      "    Binds to 127.0.0.1 unless --listen says otherwise. Options: --listen ADDR:PORT,\n"
      "    --threads N (default 4), --max-body BYTES (default 1048576),\n"
-     "    --correlation-window DAYS (default 30).\n"},
+     "    --correlation-window DAYS (default 30), --sla low=72h,medium=24h,high=4h,critical=1h\n"
+     "    (first-response targets per severity; units d, h, m, s).\n"},
     {"report", "add", "POST", "/api/v1/reports", 0,
      "[--content TEXT | --file PATH | < stdin] [--subject S] [--reporter R] [--tlp TLP]",
      "submit a report (observables extracted, correlated, duplicates folded)", NULL, NULL,

@@ -32,7 +32,9 @@ static const char *const global_help =
     "    --server URL    talk to a server instead (env HIKESHI_URL), e.g. http://127.0.0.1:8080\n"
     "    --token TOKEN   API token for --server (env HIKESHI_TOKEN)\n"
     "    --json          print answers as JSON\n"
-    "    (env HIKESHI_CORRELATION_DAYS sets the correlation window, default 30 days)\n"
+    "    (env HIKESHI_CORRELATION_DAYS sets the correlation window, default 30 days;\n"
+    "    env HIKESHI_SLA the first-response targets, default low=72h,medium=24h,high=4h,\n"
+    "    critical=1h)\n"
     "    -h, --help      help for hikeshi or for a command\n"
     "\n"
     "COMMANDS\n";
@@ -244,6 +246,11 @@ int main(int argc, char **argv)
     c.data = getenv("HIKESHI_DATA") ? getenv("HIKESHI_DATA") : "./hikeshi-data";
     c.server = getenv("HIKESHI_URL");
     c.token = getenv("HIKESHI_TOKEN");
+    if (getenv("HIKESHI_SLA")) {
+        struct hk_errmsg em = {{0}};
+        if (hk_config_sla_parse(&c.cfg, getenv("HIKESHI_SLA"), &em))
+            return cli_fail(HK_EINVAL, "HIKESHI_SLA: %s", em.text);
+    }
     if (getenv("HIKESHI_CORRELATION_DAYS")) {
         uint64_t days;
         if (hk_parse_u64(getenv("HIKESHI_CORRELATION_DAYS"), &days) || days > 3650)

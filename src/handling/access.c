@@ -23,6 +23,63 @@ void hk_config_defaults(struct hk_config *c)
     c->max_content = 1 << 20;
 }
 
+static hk_err duration(const char *p, size_t n, int64_t *out)
+{
+    int64_t v = 0, unit;
+
+    if (n < 2)
+        return HK_EINVAL;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (p[i] < '0' || p[i] > '9' || v > 100000000)
+            return HK_EINVAL;
+        v = v * 10 + (p[i] - '0');
+    }
+    switch (p[n - 1]) {
+    case 'd':
+        unit = 86400;
+        break;
+    case 'h':
+        unit = 3600;
+        break;
+    case 'm':
+        unit = 60;
+        break;
+    case 's':
+        unit = 1;
+        break;
+    default:
+        return HK_EINVAL;
+    }
+    *out = v * unit;
+    return v ? HK_OK : HK_EINVAL;
+}
+
+hk_err hk_config_sla_parse(struct hk_config *c, const char *s, struct hk_errmsg *em)
+{
+    static const char *const sev[] = {"low", "medium", "high", "critical"};
+    int64_t t[4];
+
+    memcpy(t, c->sla_first_response, sizeof(t));
+    while (*s) {
+        size_t n = strcspn(s, ","), k;
+        const char *eq = memchr(s, '=', n);
+        int i;
+        if (!eq)
+            return hk_errf(em, HK_EINVAL, "SLA entry '%.*s' is not SEVERITY=DURATION", (int)n, s);
+        k = (size_t)(eq - s);
+        for (i = 0; i < 4 && (strlen(sev[i]) != k || strncmp(sev[i], s, k)); i++)
+            ;
+        if (i == 4 || duration(eq + 1, n - k - 1, &t[i]))
+            return hk_errf(em, HK_EINVAL,
+                           "bad SLA entry '%.*s' (low|medium|high|critical = N followed by d, h, "
+                           "m or s)",
+                           (int)n, s);
+        s += n + (s[n] == ',');
+    }
+    memcpy(c->sla_first_response, t, sizeof(t));
+    return HK_OK;
+}
+
 void hk_ctx_init(struct hk_ctx *ctx, struct hk_store *st, const struct hk_principal *who,
                  const struct hk_config *cfg, struct hk_errmsg *em)
 {
