@@ -19,6 +19,7 @@ run: all
 	$(BUILD)/hikeshi serve --data $(DATA) --listen $(LISTEN)
 
 test: all
+	@$(MAKE) --no-print-directory lint
 	cd $(BUILD) && ctest --output-on-failure -j2
 	@$(MAKE) --no-print-directory asan
 
@@ -33,10 +34,11 @@ fuzz: deps
 	sh scripts/fuzz.sh build-fuzz $(or $(FUZZ_TIME),60)
 
 format:
-	clang-format-14 -i $$(git ls-files '*.c' '*.h')
+	clang-format-14 -i $$(find src include tests fuzz bench -name '*.[ch]')
 
 lint:
-	clang-format-14 --dry-run --Werror $$(git ls-files '*.c' '*.h')
+	@clang-format-14 --dry-run --Werror $$(find src include tests fuzz bench -name '*.[ch]')
+	@echo 'lint: clang-format-14 clean'
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -9,7 +9,7 @@ add() { for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -
 add cmake ninja-build pkg-config gcc make libmicrohttpd-dev libjansson-dev libsqlite3-dev \
     libsodium-dev libcurl4-openssl-dev
 case "$PKGS" in
-*test*) add libcmocka-dev sqlite3 clang-14 libclang-rt-14-dev curl ;;
+*test*) add libcmocka-dev sqlite3 clang-14 libclang-rt-14-dev curl clang-format-14 ;;
 esac
 case "$PKGS" in
 *bench*) add wrk sqlite3 curl ;;
