@@ -57,6 +57,7 @@
     Q(OBS_OF_INCIDENT)            \
     Q(OBS_CORRELATE)              \
     Q(OBS_OPEN_IDS)               \
+    Q(OBS_CORRELATE_RESOLVED)     \
     Q(OBS_INCIDENTS)              \
     Q(OBS_REPORTS)                \
     Q(OBS_MOVE_INCIDENT)          \

@@ -164,14 +164,16 @@ struct cand {
 /* What correlation found: the best incident and which observables it shares. */
 struct corr {
     struct cand best;
+    bool recurrence;   /* the incident is resolved: the report needs triage */
     size_t shared[64]; /* indexes into the observable list */
     size_t nshared;
 };
 
-/* Picks the open incident sharing the most observables (ties: the highest id, i.e. the
- * newest) and remembers which observables it shares, for the recorded reason. */
-static hk_err correlate(struct hk_ctx *ctx, const int64_t *ids, size_t n, int64_t at,
-                        struct corr *out)
+/* Picks, among incidents of one kind (q: open, or resolved), the one sharing the most
+ * observables (ties: the highest id, i.e. the newest) and remembers which observables it
+ * shares, for the recorded reason. */
+static hk_err correlate_q(struct hk_ctx *ctx, enum hk_query q, const int64_t *ids, size_t n,
+                          int64_t at, struct corr *out)
 {
     struct cand c[32];
     struct {
@@ -187,7 +189,7 @@ static hk_err correlate(struct hk_ctx *ctx, const int64_t *ids, size_t n, int64_
         hk_err err;
         if (ctx->import && !hk_import_cache_set_has(ctx->import, ids[i]))
             continue; /* linked to no open incident: cannot correlate */
-        err = hk_store_ids(ctx->st, HK_Q_OBS_CORRELATE,
+        err = hk_store_ids(ctx->st, q,
                            HK_SQL_ARGS(hk_sql_int(ids[i]),
                                        hk_sql_int(at - ctx->cfg->correlation_window),
                                        hk_sql_int(at + ctx->cfg->correlation_window)),
@@ -221,6 +223,24 @@ static hk_err correlate(struct hk_ctx *ctx, const int64_t *ids, size_t n, int64_
     return HK_OK;
 }
 
+/*
+ * Open incidents first. Failing that, a report that shares observables with an incident
+ * resolved within the window is a recurrence: it is linked to that incident so the
+ * handler sees the history, but stays new (to be triaged) and the incident stays resolved.
+ * Abandoned and merged-away incidents attract nothing.
+ */
+static hk_err correlate(struct hk_ctx *ctx, const int64_t *ids, size_t n, int64_t at,
+                        struct corr *out)
+{
+    hk_err err = correlate_q(ctx, HK_Q_OBS_CORRELATE, ids, n, at, out);
+
+    if (err || out->best.incident)
+        return err;
+    err = correlate_q(ctx, HK_Q_OBS_CORRELATE_RESOLVED, ids, n, at, out);
+    out->recurrence = out->best.incident != 0;
+    return err;
+}
+
 static json_t *correlation_reason(struct hk_ctx *ctx, const struct hk_obs_list *obs,
                                   const struct corr *cr)
 {
@@ -231,8 +251,11 @@ static json_t *correlation_reason(struct hk_ctx *ctx, const struct hk_obs_list *
         json_array_append_new(shared, json_pack("{s:s, s:s%}", "type", hk_obs_type_name(o->type),
                                                 "value", o->value, o->len));
     }
-    return json_pack("{s:s, s:I, s:o, s:I}", "reason", "shared observables", "incident_id",
-                     (json_int_t)cr->best.incident, "observables", shared, "window_s",
+    return json_pack("{s:s, s:I, s:s, s:o, s:I}", "reason",
+                     cr->recurrence ? "recurrence: shared observables with a resolved incident"
+                                    : "shared observables",
+                     "incident_id", (json_int_t)cr->best.incident, "incident_state",
+                     cr->recurrence ? "resolved" : "open", "observables", shared, "window_s",
                      (json_int_t)ctx->cfg->correlation_window);
 }
 
@@ -357,7 +380,8 @@ hk_err hk_report_store(struct hk_ctx *ctx, const struct report_in *in, const uin
                     hk_sql_text(in->tlp), hk_sql_text(in->rsit_class ? in->rsit_class : ""),
                     hk_sql_text(in->rsit_type ? in->rsit_type : ""), hk_sql_int(in->received_at),
                     hk_sql_text(hk_buf_str(&idj)), hk_sql_int0(cr.best.incident),
-                    hk_sql_text(why_txt ? why_txt : "")),
+                    hk_sql_text(why_txt ? why_txt : ""),
+                    hk_sql_text(cr.best.incident && !cr.recurrence ? "open" : "new")),
         &out->id);
     if (err)
         goto out;

@@ -43,8 +43,8 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_REPORT_INSERT] =
         "INSERT INTO reports(source, reporter_id, reporter, subject, content, content_hash, tlp, "
         "rsit_class, rsit_type, received_at, updated_at, observable_ids, incident_id, correlation, "
-        "state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, CASE WHEN ?12 "
-        "IS NULL THEN 'new' ELSE 'open' END) ON CONFLICT(content_hash) DO NOTHING",
+        "state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14) ON "
+        "CONFLICT(content_hash) DO NOTHING",
     [HK_Q_REPORT_BY_HASH] = "SELECT id FROM reports WHERE content_hash = ?1",
     [HK_Q_REPORT_DUP_BUMP] = "UPDATE reports SET dup_count = dup_count + 1 WHERE id = ?1",
     [HK_Q_REPORT_GET] = "SELECT " REP_COLS " FROM reports WHERE id = ?1",
@@ -84,9 +84,13 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
         "SELECT io.incident_id FROM incident_observables io JOIN incidents i ON i.id = "
         "io.incident_id WHERE io.observable_id = ?1 AND io.last_seen BETWEEN ?2 AND ?3 AND i.state NOT IN "
         "('resolved', 'abandoned') ORDER BY io.incident_id DESC LIMIT 16",
+    [HK_Q_OBS_CORRELATE_RESOLVED] =
+        "SELECT io.incident_id FROM incident_observables io JOIN incidents i ON i.id = "
+        "io.incident_id WHERE io.observable_id = ?1 AND io.last_seen BETWEEN ?2 AND ?3 AND "
+        "i.state = 'resolved' AND i.merged_into IS NULL ORDER BY io.incident_id DESC LIMIT 16",
     [HK_Q_OBS_OPEN_IDS] = "SELECT DISTINCT io.observable_id FROM incident_observables io JOIN "
-                          "incidents i ON i.id = io.incident_id WHERE i.state NOT IN "
-                          "('resolved', 'abandoned')",
+                          "incidents i ON i.id = io.incident_id WHERE i.state <> 'abandoned' AND "
+                          "i.merged_into IS NULL",
     [HK_Q_OBS_INCIDENTS] =
         "SELECT i.id, i.title, i.state, i.severity, i.tlp, i.team, io.last_seen FROM "
         "incident_observables io JOIN incidents i ON i.id = io.incident_id WHERE "

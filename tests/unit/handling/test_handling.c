@@ -99,12 +99,39 @@ static void test_correlation(void **state)
     r = report(t, r3);
     assert_true(json_is_null(json_object_get(r, "incident_id")));
     json_decref(r);
-    /* Closed incidents do not attract new reports. */
+    /* A resolved incident takes a recurrence: linked, but the report stays new (to be
+     * triaged) and the incident stays resolved. */
     assert_int_equal(TX(t, hk_incident_transition(&t->ctx, inc, "resolve", NULL, NULL)), HK_OK);
     r4 = submit(t, "198.51.100.7 once more", NULL, NULL);
     r = report(t, r4);
-    assert_true(json_is_null(json_object_get(r, "incident_id")));
+    assert_int_equal(json_integer_value(json_object_get(r, "incident_id")), inc);
+    assert_string_equal(json_string_value(json_object_get(r, "state")), "new");
+    why = json_object_get(r, "correlation");
+    assert_string_equal(json_string_value(json_object_get(why, "incident_state")), "resolved");
     json_decref(r);
+    {
+        json_t *i = NULL;
+        assert_int_equal(hk_incident_get(&t->ctx, inc, false, &i), HK_OK);
+        assert_string_equal(json_string_value(json_object_get(i, "state")), "resolved");
+        json_decref(i);
+    }
+    /* An abandoned incident attracts nothing. */
+    {
+        json_t *body = json_pack("{s:s}", "title", "noise"), *i = NULL;
+        int64_t r5, inc2;
+        assert_int_equal(TX(t, hk_incident_create(&t->ctx, body, &i)), HK_OK);
+        inc2 = json_integer_value(json_object_get(i, "id"));
+        json_decref(i);
+        json_decref(body);
+        r5 = submit(t, "first 203.0.113.77", NULL, NULL);
+        assert_int_equal(TX(t, hk_report_link(&t->ctx, r5, inc2)), HK_OK);
+        assert_int_equal(TX(t, hk_incident_transition(&t->ctx, inc2, "abandon", NULL, NULL)),
+                         HK_OK);
+        r5 = submit(t, "second 203.0.113.77", NULL, NULL);
+        r = report(t, r5);
+        assert_true(json_is_null(json_object_get(r, "incident_id")));
+        json_decref(r);
+    }
     tenv_free(t);
 }
 

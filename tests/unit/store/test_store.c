@@ -77,7 +77,7 @@ static void test_mapping_and_rollback(void **state)
                                   hk_sql_text("s"), hk_sql_textn("bad \xff utf8", 10),
                                   hk_sql_blob(h, 32), hk_sql_text("AMBER"), hk_sql_text(""),
                                   hk_sql_text(""), hk_sql_int(1795321607), hk_sql_text("[]"),
-                                  hk_sql_int0(0), hk_sql_text("")),
+                                  hk_sql_int0(0), hk_sql_text(""), hk_sql_text("new")),
                       &id),
         HK_OK);
     assert_true(id > 0);
@@ -98,7 +98,7 @@ static void test_mapping_and_rollback(void **state)
                                                hk_sql_text("s"), hk_sql_text("x"),
                                                hk_sql_blob(h, 32), hk_sql_text("AMBER"),
                                                hk_sql_text(""), hk_sql_text(""), hk_sql_int(1),
-                                               hk_sql_text("[]"), hk_sql_int0(0), hk_sql_text("")),
+                                               hk_sql_text("[]"), hk_sql_int0(0), hk_sql_text(""), hk_sql_text("new")),
                                    &id),
                      HK_OK);
     assert_int_equal(id, 0);
