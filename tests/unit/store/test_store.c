@@ -93,14 +93,15 @@ static void test_mapping_and_rollback(void **state)
     assert_true(json_is_null(json_object_get(row, "incident_id")));
     json_decref(row);
     /* The same hash again is folded by the unique index: no new row. */
-    assert_int_equal(hk_store_exec(t->st, HK_Q_REPORT_INSERT,
-                                   HK_SQL_ARGS(hk_sql_text("api"), hk_sql_int0(0), hk_sql_text("r"),
-                                               hk_sql_text("s"), hk_sql_text("x"),
-                                               hk_sql_blob(h, 32), hk_sql_text("AMBER"),
-                                               hk_sql_text(""), hk_sql_text(""), hk_sql_int(1),
-                                               hk_sql_text("[]"), hk_sql_int0(0), hk_sql_text(""), hk_sql_text("new")),
-                                   &id),
-                     HK_OK);
+    assert_int_equal(
+        hk_store_exec(t->st, HK_Q_REPORT_INSERT,
+                      HK_SQL_ARGS(hk_sql_text("api"), hk_sql_int0(0), hk_sql_text("r"),
+                                  hk_sql_text("s"), hk_sql_text("x"), hk_sql_blob(h, 32),
+                                  hk_sql_text("AMBER"), hk_sql_text(""), hk_sql_text(""),
+                                  hk_sql_int(1), hk_sql_text("[]"), hk_sql_int0(0), hk_sql_text(""),
+                                  hk_sql_text("new")),
+                      &id),
+        HK_OK);
     assert_int_equal(id, 0);
     hk_store_rollback(t->st);
     assert_int_equal(hk_store_scalar(t->st, HK_Q_REPORT_COUNT, NULL, 0, &n), HK_OK);
