@@ -190,11 +190,9 @@ hk_err hk_incident_overdue(struct hk_ctx *ctx, json_t **out);
 /*
  * Lists incidents or reports with visibility applied. params: state, severity, team,
  * rsit_class (class), tlp, q, observable, updated_since, from, to, cursor, limit, order.
- * *out = {"items": [...], "next_cursor": id|null}.
+ * Writes {"items": [...], "next_cursor": id|null} as JSON text into out (no
+ * intermediate JSON values: lists are the API's hottest read path).
  */
-hk_err hk_list(struct hk_ctx *ctx, enum hk_list_kind kind, json_t *params, json_t **out);
-/* The same answer written as JSON text into out (no intermediate JSON values: lists are
- * the API's hottest read path). */
 hk_err hk_list_text(struct hk_ctx *ctx, enum hk_list_kind kind, json_t *params, struct hk_buf *out);
 
 /* ---- investigations, countermeasures, tasks (children.c) ---- */

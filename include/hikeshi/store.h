@@ -35,7 +35,6 @@
     Q(USER_BY_ID)                 \
     Q(USER_LIST)                  \
     Q(USER_COUNT)                 \
-    Q(USER_SET_PASSWORD)          \
     Q(TOKEN_INSERT)               \
     Q(TOKEN_LOOKUP)               \
     Q(TOKEN_LIST)                 \
@@ -70,8 +69,6 @@
     Q(INCIDENT_FIRST_RESPONSE)    \
     Q(INCIDENT_UPDATE)            \
     Q(INCIDENT_MERGED)            \
-    Q(INCIDENT_COUNT)             \
-    Q(INCIDENT_COUNT_BY_STATE)    \
     Q(INCIDENT_OVERDUE)           \
     Q(MEMBER_ADD)                 \
     Q(MEMBER_CHECK)               \

@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "hikeshi/handling.h"
+#include "handling/handling_int.h"
 
 void hk_config_defaults(struct hk_config *c)
 {
@@ -114,13 +114,6 @@ static bool is_member(struct hk_ctx *ctx, int64_t incident_id)
     return n > 0;
 }
 
-static const char *str(json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-
-    return s ? s : "";
-}
-
 /* The TLP rule shared by incidents and reports (team: the owning team, may be ""). */
 static bool tlp_allows(struct hk_ctx *ctx, const char *tlp, const char *team, int64_t incident_id)
 {
@@ -141,7 +134,7 @@ bool hk_can_read_incident(struct hk_ctx *ctx, json_t *inc)
         return false;
     if (!hk_is_staff(ctx) && !is_member(ctx, id))
         return false;
-    return tlp_allows(ctx, str(inc, "tlp"), str(inc, "team"), id);
+    return tlp_allows(ctx, hk_jstr(inc, "tlp"), hk_jstr(inc, "team"), id);
 }
 
 /*
@@ -164,13 +157,13 @@ bool hk_can_read_report(struct hk_ctx *ctx, json_t *rep)
     if (!hk_is_staff(ctx))
         return false;
     if (inc && !hk_store_row(ctx->st, HK_Q_INCIDENT_GET, HK_SQL_ARGS(hk_sql_int(inc)), &i)) {
-        team = str(i, "team");
+        team = hk_jstr(i, "team");
         if (!hk_can_read_incident(ctx, i)) {
             json_decref(i);
             return false;
         }
     }
-    ok = tlp_allows(ctx, str(rep, "tlp"), team, inc);
+    ok = tlp_allows(ctx, hk_jstr(rep, "tlp"), team, inc);
     json_decref(i);
     return ok;
 }

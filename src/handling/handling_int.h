@@ -18,6 +18,8 @@ hk_err hk_incident_touch(struct hk_ctx *ctx, int64_t id, bool response);
 /* Recomputes an incident's observable set from its linked reports. */
 hk_err hk_incident_relink_observables(struct hk_ctx *ctx, int64_t id);
 const char *hk_jstr(json_t *o, const char *key);
+/* True when p[0..n) holds only spaces, tabs and line ends (a blank JSON line). */
+bool hk_is_blank(const char *p, size_t n);
 
 /* A validated report, pointing into its JSON body (report.c). */
 struct report_in {

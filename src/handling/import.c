@@ -35,7 +35,7 @@ struct ring {
     struct hk_ctx pctx; /* the reader's copy: only cfg, who and now are used */
 };
 
-static bool blank(const char *p, size_t n)
+bool hk_is_blank(const char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
@@ -49,7 +49,7 @@ static void fill(struct ring *r, struct slot *s, const char *line, size_t n)
 
     s->o = NULL;
     s->em.text[0] = '\0';
-    if (blank(line, n)) {
+    if (hk_is_blank(line, n)) {
         s->kind = 2;
         return;
     }

@@ -138,26 +138,6 @@ static hk_err prepare(struct hk_ctx *ctx, enum hk_list_kind kind, json_t *params
     return HK_OK;
 }
 
-hk_err hk_list(struct hk_ctx *ctx, enum hk_list_kind kind, json_t *params, json_t **out)
-{
-    struct hk_list_query lq;
-    json_t *items = NULL, *last;
-    hk_err err = prepare(ctx, kind, params, &lq);
-
-    if (err)
-        return err;
-    if (lq.observable_id == -1)
-        items = json_array();
-    else if ((err = hk_store_list(ctx->st, &lq, &items)))
-        return err;
-    last = json_array_get(items, json_array_size(items) - 1);
-    *out = json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                     last && (int)json_array_size(items) == lq.limit
-                         ? json_integer(json_integer_value(json_object_get(last, "id")))
-                         : json_null());
-    return HK_OK;
-}
-
 hk_err hk_list_text(struct hk_ctx *ctx, enum hk_list_kind kind, json_t *params, struct hk_buf *out)
 {
     struct hk_list_query lq;

@@ -707,14 +707,6 @@ static hk_err import_line(struct hk_ctx *ctx, const char *line, size_t len,
     return HK_OK;
 }
 
-static bool blank(const char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
-            return false;
-    return true;
-}
-
 static hk_err load_open(json_t *row, void *arg)
 {
     hk_import_cache_set_add(arg, json_integer_value(json_object_get(row, "observable_id")));
@@ -758,7 +750,7 @@ hk_err hk_report_import_buf(struct hk_ctx *ctx, const char *p, size_t n, struct 
         size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
         struct hk_errmsg lm = {{0}};
         st->lines++;
-        if (!blank(p, len)) {
+        if (!hk_is_blank(p, len)) {
             err = import_line(ctx, p, len, st, &lm);
             if (err)
                 break;

@@ -211,13 +211,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     req.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
     req.body = p->body.buf;
     req.body_len = p->body.len;
+    if (strcmp(method, "GET")) {
+        group_write(s, &req, &resp);
+        return send_resp(conn, &resp);
+    }
     st = thread_store(s);
     if (!st)
         return simple_error(conn, HK_EDB, "database unavailable");
-    if (strcmp(method, "GET") && s->wst)
-        group_write(s, &req, &resp);
-    else
-        hk_api_handle(&s->o->cfg, st, &req, &resp);
+    hk_api_handle(&s->o->cfg, st, &req, &resp);
     return send_resp(conn, &resp);
 }
 

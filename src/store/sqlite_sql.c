@@ -27,7 +27,6 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_USER_LIST] = "SELECT id, name, role, team, email, disabled, created_at FROM users "
                        "ORDER BY id",
     [HK_Q_USER_COUNT] = "SELECT count(*) FROM users",
-    [HK_Q_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
     [HK_Q_TOKEN_INSERT] = "INSERT INTO tokens(user_id, digest, name, created_at, expires_at) "
                           "VALUES (?1, ?2, ?3, ?4, ?5)",
     [HK_Q_TOKEN_LOOKUP] = "SELECT u.id, u.name, u.role, u.team, t.expires_at AS token_expires "
@@ -139,9 +138,6 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_INCIDENT_MERGED] = "UPDATE incidents SET merged_into = ?2, state = 'resolved', "
                              "resolution = 'merged into #' || ?2, resolved_at = ?3, "
                              "updated_at = ?3 WHERE id = ?1",
-    [HK_Q_INCIDENT_COUNT] = "SELECT count(*) FROM incidents",
-    [HK_Q_INCIDENT_COUNT_BY_STATE] = "SELECT state, count(*) AS count FROM incidents GROUP BY "
-                                     "state ORDER BY state",
     [HK_Q_INCIDENT_OVERDUE] =
         "SELECT id, title, severity, state, tlp, team, created_at, ?1 - created_at AS "
         "waiting_s FROM incidents WHERE first_response_at IS NULL AND state NOT IN ('resolved', "
