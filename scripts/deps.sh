@@ -5,14 +5,14 @@
 set -e
 PKGS="${*:-build}"
 need=""
-add() { for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need="$need $p"; done; }
+add() { for p in "$@"; do case " $need " in *" $p "*) continue ;; esac; dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need="$need $p"; done; }
 add cmake ninja-build pkg-config gcc make libmicrohttpd-dev libjansson-dev libsqlite3-dev \
-    libsodium-dev libcurl4-openssl-dev
+    libsodium-dev libcurl4-openssl-dev libpcap-dev zlib1g-dev
 case "$PKGS" in
-*test*) add libcmocka-dev sqlite3 clang-14 libclang-rt-14-dev curl clang-format-14 ;;
+*test*) add libcmocka-dev sqlite3 clang-14 libclang-rt-14-dev curl clang-format-14 tcpdump ;;
 esac
 case "$PKGS" in
-*bench*) add wrk sqlite3 curl ;;
+*bench*) add wrk sqlite3 curl tcpdump tshark ;;
 esac
 [ -z "$need" ] && exit 0
 echo "deps: installing$need" >&2

@@ -77,6 +77,12 @@ void hk_hex(const uint8_t *p, size_t n, char *out); /* out holds 2n+1 bytes */
 /* Initialises libsodium; call once at program start. */
 hk_err hk_core_init(void);
 
+/* A text file carried inside the binary (scripts/embed_files.cmake): name without extension. */
+struct hk_embedded {
+    const char *name;
+    const char *text;
+};
+
 /* Logger: one line per call to stderr, "2026-11-22T04:26:47Z level msg". */
 enum hk_log_level { HK_LOG_DEBUG, HK_LOG_INFO, HK_LOG_WARN, HK_LOG_ERROR };
 void hk_log_set_level(enum hk_log_level lvl);

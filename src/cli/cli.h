@@ -13,7 +13,7 @@
 #include "hikeshi/handling.h"
 #include "hikeshi/http.h"
 
-#define CLI_MAX_POS 16
+#define CLI_MAX_POS 1024 /* sensor takes many capture files */
 #define CLI_MAX_KV  64
 
 struct args {
@@ -77,6 +77,12 @@ void cli_print(struct cli *c, json_t *v);
 int cli_fail(hk_err err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Generic runner for table-driven commands. */
 int cli_run_generic(struct cli *c, const struct cmd *cmd, struct args *a);
+
+/* Commands with their own modules (cmd_sensor.c, cmd_sim.c, cmd_vuln.c). */
+int cmd_sensor(struct cli *c, const struct cmd *cmd, struct args *a);
+int cmd_simulate(struct cli *c, const struct cmd *cmd, struct args *a);
+int cmd_exercise(struct cli *c, const struct cmd *cmd, struct args *a);
+int cmd_vuln_cvss(struct cli *c, const struct cmd *cmd, struct args *a);
 
 int cmd_init(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_serve(struct cli *c, const struct cmd *cmd, struct args *a);

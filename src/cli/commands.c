@@ -202,6 +202,18 @@ const struct cmd hk_cli_cmds[] = {
     {"db", "check", NULL, NULL, 0, "", "run the database integrity check", NULL, NULL, cmd_db_check,
      NULL},
     {"routes", NULL, NULL, NULL, 0, "", "list the HTTP API's routes", NULL, NULL, cmd_routes, NULL},
+    {"sensor", NULL, NULL, NULL, 0,
+     "[--interface IF | FILE...] [--monitor PREFIX]... [--out FILE] [options]",
+     "observe scanning traffic: per-source profiles, scan strategies, port surges", NULL, NULL,
+     cmd_sensor, NULL},
+    {"simulate", NULL, NULL, NULL, 1, "SCENARIO [--out DIR] [--seed N] | --list",
+     "run a worm-outbreak simulation (infection curve, sensor captures, summary)", NULL, NULL,
+     cmd_simulate, NULL},
+    {"exercise", NULL, NULL, NULL, 1, "SCENARIO --server URL --token T [--speed 60]",
+     "play an outbreak against a running server and print the team's scorecard", NULL, NULL,
+     cmd_exercise, NULL},
+    {"vuln", "cvss", NULL, NULL, 1, "VECTOR",
+     "parse, validate and score a CVSS v3.0/v3.1/v4.0 vector", NULL, NULL, cmd_vuln_cvss, NULL},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
