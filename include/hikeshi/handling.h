@@ -167,6 +167,31 @@ hk_err hk_report_import(struct hk_ctx *ctx, FILE *f, size_t batch, struct hk_imp
 hk_err hk_report_import_buf(struct hk_ctx *ctx, const char *p, size_t n, struct hk_import_stats *st,
                             json_t **errors);
 
+/* ---- observations pushed by sensors (observation.c) ---- */
+
+/*
+ * Validates a push body without touching the store: {"sensor": NAME, "items": [...],
+ * "tlp"?}, at most 500 items, each an alert (port-surge or worm-source) or an interval
+ * summary. HK_EINVAL with a message naming the item index and member ("items[3].port:
+ * must be an integer from 0 to 65535"), HK_ETOOBIG for more than 500 items.
+ */
+hk_err hk_observation_check(json_t *body, struct hk_errmsg *em);
+/* The report subject and content of a validated alert item, appended to the buffers. The
+ * text names only the alert's IP addresses as observables. */
+hk_err hk_observation_alert_text(json_t *item, struct hk_buf *subject, struct hk_buf *content);
+/*
+ * Stores a push in the caller's transaction (sensor, handler or admin): validates the
+ * whole batch first, ignores items whose (sensor, id) is already stored, submits every new
+ * alert as a report through hk_report_submit (classified, TLP:AMBER unless "tlp" says
+ * otherwise), stores intervals only, and writes one audit entry for the batch.
+ * *out: {"accepted": A, "duplicates": D, "reports": [ids of reports created]}.
+ */
+hk_err hk_observation_push(struct hk_ctx *ctx, json_t *body, json_t **out);
+/* Lists stored observations (staff). params: sensor, type, port, proto, interval, from,
+ * to (the item time), cursor, limit (1..500, default 50), order. *out: {"items": [...],
+ * "next_cursor": id|null}. */
+hk_err hk_observation_list(struct hk_ctx *ctx, json_t *params, json_t **out);
+
 /* ---- incidents (incident.c) ---- */
 
 hk_err hk_incident_create(struct hk_ctx *ctx, json_t *body, json_t **out);

@@ -96,7 +96,11 @@
     Q(AUDIT_OF_OBJECT)            \
     Q(META_GET)                   \
     Q(META_SET)                   \
-    Q(REPORT_COUNT)
+    Q(REPORT_COUNT)               \
+    Q(OBSERVATION_INSERT)         \
+    Q(OBSERVATION_SET_REPORT)     \
+    Q(OBSERVATION_LIST)           \
+    Q(OBSERVATION_LIST_ASC)
 
 enum hk_query {
 #define HK_Q_ENUM(name) HK_Q_##name,

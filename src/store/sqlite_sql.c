@@ -17,6 +17,13 @@
     "state, rsit_class, rsit_type, incident_id, correlation AS correlation_json, "               \
     "dup_count AS duplicates, received_at, updated_at"
 
+#define OBSERVATION_LIST                                                                          \
+    "SELECT id, sensor, item_id, type, observed_at, interval_s, port, proto, item AS item_json, " \
+    "report_id, user_id, principal, received_at FROM observations WHERE (?1 IS NULL OR sensor = " \
+    "?1) AND (?2 IS NULL OR type = ?2) AND (?3 IS NULL OR port = ?3) AND (?4 IS NULL OR proto = " \
+    "?4) AND (?5 IS NULL OR interval_s = ?5) AND (?6 IS NULL OR observed_at >= ?6) AND (?7 IS "   \
+    "NULL OR observed_at < ?7) AND (?8 IS NULL OR "
+
 const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_USER_INSERT] = "INSERT INTO users(name, role, team, email, password_hash, created_at) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -212,4 +219,17 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE "
                       "SET value = excluded.value",
     [HK_Q_REPORT_COUNT] = "SELECT count(*) FROM reports",
+
+    /* Observations pushed by sensors: a conflict on (sensor, item_id) inserts nothing
+     * (the id comes back 0), so a re-sent item is recognised as a duplicate. */
+    [HK_Q_OBSERVATION_INSERT] =
+        "INSERT INTO observations(sensor, item_id, type, observed_at, interval_s, port, proto, "
+        "item, user_id, principal, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "?11) ON CONFLICT(sensor, item_id) DO NOTHING",
+    [HK_Q_OBSERVATION_SET_REPORT] = "UPDATE observations SET report_id = ?2 WHERE id = ?1",
+    /* Every filter is optional (NULL: none); ?8 is the cursor (the last id of the previous
+     * page), ?9 the page size. */
+    [HK_Q_OBSERVATION_LIST] = OBSERVATION_LIST "id < ?8) ORDER BY id DESC LIMIT coalesce(?9, 50)",
+    [HK_Q_OBSERVATION_LIST_ASC] =
+        OBSERVATION_LIST "id > ?8) ORDER BY id ASC LIMIT coalesce(?9, 50)",
 };
