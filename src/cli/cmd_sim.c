@@ -47,6 +47,25 @@ static int write_file(const char *dir, const char *name, const struct hk_sim_sce
     return 0;
 }
 
+/* mkdir -p: creates dir and its missing parents. */
+static int mkdir_p(const char *dir)
+{
+    char path[4096];
+    size_t n = strlen(dir);
+
+    if (n >= sizeof(path))
+        return -1;
+    memcpy(path, dir, n + 1);
+    for (char *p = path + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(path, 0755) && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
+}
+
 int cmd_simulate(struct cli *c, const struct cmd *cmd, struct args *a)
 {
     struct hk_sim_scenario sc;
@@ -83,7 +102,7 @@ int cmd_simulate(struct cli *c, const struct cmd *cmd, struct args *a)
         return cli_fail(HK_EINVAL, "--max-packets must be a positive integer");
     opt.pcap = !arg_has(a, "no-pcap");
     if (out) {
-        if (mkdir(out, 0755) && errno != EEXIST)
+        if (mkdir_p(out))
             return cli_fail(HK_EIO, "cannot create %s: %s", out, strerror(errno));
         opt.out_dir = out;
     }

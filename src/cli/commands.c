@@ -94,6 +94,8 @@ static const struct fieldmap empty[] = {{NULL, NULL, 0}};
             transition_fields, NULL, NULL, NULL                                                    \
     }
 
+extern const char hk_cli_sensor_help[]; /* cmd_sensor.c */
+
 const struct cmd hk_cli_cmds[] = {
     {"init", NULL, NULL, NULL, 0, "[--data DIR]",
      "create and initialise a data directory; prints the admin token once", NULL, NULL, cmd_init,
@@ -205,15 +207,16 @@ const struct cmd hk_cli_cmds[] = {
     {"sensor", NULL, NULL, NULL, 0,
      "[--interface IF | FILE...] [--monitor PREFIX]... [--out FILE] [options]",
      "observe scanning traffic: per-source profiles, scan strategies, port surges", NULL, NULL,
-     cmd_sensor, NULL},
+     cmd_sensor, hk_cli_sensor_help},
     {"simulate", NULL, NULL, NULL, 1, "SCENARIO [--out DIR] [--seed N] | --list",
      "run a worm-outbreak simulation (infection curve, sensor captures, summary)", NULL, NULL,
      cmd_simulate, NULL},
-    {"exercise", NULL, NULL, NULL, 1, "SCENARIO --server URL --token T [--speed 60]",
+    {"exercise", NULL, NULL, NULL, 1,
+     "SCENARIO [--server URL --token T] [--speed 60] [--seed N] [--state FILE] | --score FILE",
      "play an outbreak against a running server and print the team's scorecard", NULL, NULL,
      cmd_exercise, NULL},
     {"vuln", "cvss", NULL, NULL, 1, "VECTOR",
-     "parse, validate and score a CVSS v3.0/v3.1/v4.0 vector", NULL, NULL, cmd_vuln_cvss, NULL},
+     "parse, validate and score a CVSS v2.0/3.x/4.0 vector", NULL, NULL, cmd_vuln_cvss, NULL},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -65,10 +65,18 @@ struct pkt {
     uint8_t flags;
 };
 
+struct cat;
+
+struct pbuf {
+    struct pkt *p;
+    size_t n, cap;
+};
+
+/* A sensor's pending packets: those made by events (in time order but for the answers) and
+ * those made by the random steps (sorted by construction); merged when written. */
 struct sens {
     struct hk_pcapw *w;
-    struct pkt *buf;
-    size_t n, cap;
+    struct pbuf ev, rn;
     uint64_t count;
     bool full;
 };
@@ -105,6 +113,8 @@ struct eng {
     size_t nheap, capheap;
     uint64_t ord;
     struct sens sens[HK_SIM_MAX_SENSORS];
+    struct cat *cats;
+    uint32_t ncats, capcats;
     double probes, per_host;
     uint32_t nseq; /* sequential scanners sending now: their probes are integrated over time */
     double tint;   /* time up to which they are counted */
@@ -251,10 +261,27 @@ static struct grp *g16_find(struct eng *e, uint32_t key, bool create)
 
 /* ---- sensors ---- */
 
-/* Buffers one packet for sensor si. A probe (sid != UINT32_MAX) carries the scanner's port
- * and sequence number; an answer goes back to that port and acknowledges seq + 1. */
-static void emit_pkt(struct eng *e, int si, double ts, uint32_t s, uint32_t d, uint8_t flags,
-                     uint32_t sid, uint16_t sport, uint32_t seq)
+static bool pbuf_reserve(struct pbuf *b, size_t more)
+{
+    size_t nc;
+    struct pkt *np;
+
+    if (b->n + more <= b->cap)
+        return true;
+    nc = b->cap ? b->cap * 2 : 4096;
+    while (nc < b->n + more)
+        nc *= 2;
+    if (!(np = realloc(b->p, nc * sizeof(*np))))
+        return false;
+    b->p = np, b->cap = nc;
+    return true;
+}
+
+/* Buffers one packet for sensor si in b (written in place when b already holds its slot). A
+ * probe (sid != UINT32_MAX) carries the scanner's port and sequence number; an answer goes
+ * back to that port and acknowledges seq + 1. */
+static void emit_to(struct eng *e, int si, struct pbuf *b, double ts, uint32_t s, uint32_t d,
+                    uint8_t flags, uint32_t sid, uint16_t sport, uint32_t seq)
 {
     struct sens *S = &e->sens[si];
     const struct hk_sim_sensor *cfg = &e->sc->sensors[si];
@@ -271,20 +298,15 @@ static void emit_pkt(struct eng *e, int si, double ts, uint32_t s, uint32_t d, u
     }
     if (!S->w)
         return;
-    if (S->count + S->n >= e->max_packets) {
+    if (S->count + S->ev.n + S->rn.n >= e->max_packets) {
         S->full = true;
         return;
     }
-    if (S->n == S->cap) {
-        size_t nc = S->cap ? S->cap * 2 : 4096;
-        struct pkt *nb = realloc(S->buf, nc * sizeof(*nb));
-        if (!nb) {
-            e->err = HK_ENOMEM;
-            return;
-        }
-        S->buf = nb, S->cap = nc;
+    if (!pbuf_reserve(b, 1)) {
+        e->err = HK_ENOMEM;
+        return;
     }
-    p = &S->buf[S->n++];
+    p = &b->p[b->n++];
     p->ts = ts;
     p->ord = e->ord++;
     p->src = s;
@@ -304,14 +326,23 @@ static void emit_pkt(struct eng *e, int si, double ts, uint32_t s, uint32_t d, u
     p->ipid = (uint16_t)hk_rng_u64(&e->rng);
 }
 
-/* A probe from a random ephemeral port with a random initial sequence number. */
-static void emit(struct eng *e, int si, double ts, uint32_t s, uint32_t d, uint32_t sid)
+static void emit_pkt(struct eng *e, int si, double ts, uint32_t s, uint32_t d, uint8_t flags,
+                     uint32_t sid, uint16_t sport, uint32_t seq)
 {
-    uint16_t sport = (uint16_t)(49152 + hk_rng_below(&e->rng, 16384));
-    emit_pkt(e, si, ts, s, d, 0x02, sid, sport, (uint32_t)hk_rng_u64(&e->rng));
+    emit_to(e, si, &e->sens[si].ev, ts, s, d, flags, sid, sport, seq);
 }
 
-/* Writes the buffered packets stamped before t (all of them when t < 0). */
+
+static hk_err write_pkt(struct eng *e, struct sens *S, const struct pkt *p)
+{
+    bool udp = e->sc->proto == 17;
+
+    return hk_pcapw_ip4(S->w, (double)e->sc->start + p->ts, p->src, p->dst, e->sc->proto, p->sport,
+                        p->dport, udp ? 0 : p->flags, p->seq, p->ack, p->ipid, udp ? 376 : 0);
+}
+
+/* Writes the buffered packets stamped before t (all of them when t < 0), merging the
+ * event-made and step-made packets by time. */
 static void flush_before(struct eng *e, double t)
 {
     struct timespec a, b;
@@ -319,27 +350,36 @@ static void flush_before(struct eng *e, double t)
     (void)clock_gettime(CLOCK_MONOTONIC, &a);
     for (int si = 0; si < e->sc->nsensors && !e->err; si++) {
         struct sens *S = &e->sens[si];
-        size_t k = 0;
-        if (!S->w || !S->n)
+        size_t i = 0, j = 0;
+        if (!S->w || (!S->ev.n && !S->rn.n))
             continue;
-        for (size_t i = 1; i < S->n; i++)
-            if (cmp_pkt(&S->buf[i - 1], &S->buf[i]) > 0) {
-                qsort(S->buf, S->n, sizeof(*S->buf), cmp_pkt);
+        for (size_t k = 1; k < S->ev.n; k++) /* answers can break the order: sort then */
+            if (cmp_pkt(&S->ev.p[k - 1], &S->ev.p[k]) > 0) {
+                qsort(S->ev.p, S->ev.n, sizeof(*S->ev.p), cmp_pkt);
                 break;
             }
-        for (; k < S->n && (t < 0 || S->buf[k].ts < t); k++) {
-            const struct pkt *p = &S->buf[k];
-            double ts = (double)e->sc->start + p->ts;
-            bool udp = e->sc->proto == 17;
-            if (hk_pcapw_ip4(S->w, ts, p->src, p->dst, e->sc->proto, p->sport, p->dport,
-                             udp ? 0 : p->flags, p->seq, p->ack, p->ipid, udp ? 376 : 0)) {
+        for (;;) {
+            const struct pkt *p;
+            bool ev_ok = i < S->ev.n && (t < 0 || S->ev.p[i].ts < t);
+            bool rn_ok = j < S->rn.n && (t < 0 || S->rn.p[j].ts < t);
+            if (ev_ok && rn_ok)
+                p = cmp_pkt(&S->ev.p[i], &S->rn.p[j]) <= 0 ? &S->ev.p[i++] : &S->rn.p[j++];
+            else if (ev_ok)
+                p = &S->ev.p[i++];
+            else if (rn_ok)
+                p = &S->rn.p[j++];
+            else
+                break;
+            if (write_pkt(e, S, p)) {
                 e->err = HK_EIO;
                 break;
             }
         }
-        S->count += k;
-        memmove(S->buf, S->buf + k, (S->n - k) * sizeof(*S->buf));
-        S->n -= k;
+        S->count += i + j;
+        memmove(S->ev.p, S->ev.p + i, (S->ev.n - i) * sizeof(*S->ev.p));
+        S->ev.n -= i;
+        memmove(S->rn.p, S->rn.p + j, (S->rn.n - j) * sizeof(*S->rn.p));
+        S->rn.n -= j;
     }
     (void)clock_gettime(CLOCK_MONOTONIC, &b);
     e->write_s += (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) * 1e-9;
@@ -594,6 +634,143 @@ static uint32_t pick(struct eng *e, const uint32_t *ids, uint32_t n)
     return ids[hk_rng_below(&e->rng, n)];
 }
 
+/*
+ * What sensor si sees of one step's random scanning, probe by probe. Each way a probe can
+ * reach the sensor (a prefix hit by anyone's uniform scanning, a /8 or /16 preference of a
+ * group of sources, a source inside a tap) is a category with its Poisson mean. The total is
+ * drawn once, the times come out sorted (exponential spacings), and each probe picks its
+ * category in proportion to the means: the same distribution as independent Poisson draws
+ * per category (Poisson splitting), with no sort to pay afterwards.
+ */
+struct cat {
+    double cum;          /* cumulative mean up to and including this category */
+    uint64_t lo, sz;     /* destination range (kind 0) */
+    const uint32_t *ids; /* kind 0: sources to pick from */
+    uint32_t nids;
+    uint32_t sid; /* kind 1: the tapped source */
+    uint8_t kind; /* 0 uniform destination in [lo, lo+sz), 1 a tapped source's own traffic */
+};
+
+static bool add_cat(struct eng *e, double lambda, uint8_t kind, uint64_t lo, uint64_t sz,
+                    const uint32_t *ids, uint32_t nids, uint32_t sid)
+{
+    struct cat *c;
+
+    if (lambda <= 0)
+        return true;
+    if (!grow((void **)&e->cats, &e->capcats, e->ncats + 1, sizeof(*e->cats))) {
+        e->err = HK_ENOMEM;
+        return false;
+    }
+    c = &e->cats[e->ncats++];
+    c->cum = (e->ncats > 1 ? e->cats[e->ncats - 2].cum : 0) + lambda;
+    c->kind = kind, c->lo = lo, c->sz = sz, c->ids = ids, c->nids = nids, c->sid = sid;
+    return true;
+}
+
+static void step_sensor(struct eng *e, int si, double t, double dt, double m, double p_any)
+{
+    const struct hk_sim_scenario *sc = e->sc;
+    const struct hk_sim_sensor *cfg = &sc->sensors[si];
+    struct sens *S = &e->sens[si];
+    double total, acc = 0, scale;
+    uint64_t k;
+    size_t base;
+
+    if (cfg->until > 0 && t >= cfg->until)
+        return;
+    e->ncats = 0;
+    for (int pk = 0; pk < cfg->npfx; pk++) {
+        const struct hk_sim_prefix *P = &cfg->pfx[pk];
+        uint64_t sz = pfx_size(P);
+        add_cat(e, e->nactive * m * p_any * (double)sz / SPACE, 0, P->addr, sz, e->active,
+                e->nactive, 0);
+        if (sc->strategy != HK_SIM_LOCAL_PREF)
+            continue;
+        for (int g = 0; g < 256; g++) {
+            uint64_t lo, n;
+            if (!e->g8[g].n)
+                continue;
+            if (P->len >= 8 && (P->addr >> 24) == (uint32_t)g)
+                lo = P->addr, n = sz;
+            else if (P->len < 8 && pfx_has(P, (uint32_t)g << 24))
+                lo = (uint64_t)g << 24, n = 1u << 24;
+            else
+                continue;
+            add_cat(e, e->g8[g].n * m * sc->pref8 * (double)n / 16777216.0, 0, lo, n, e->g8[g].ids,
+                    e->g8[g].n, 0);
+        }
+        for (uint32_t gi = 0; gi < e->ng16; gi++) {
+            uint32_t key = e->g16keys[gi];
+            struct grp *g = g16_find(e, key, false);
+            uint64_t lo, n;
+            if (P->len >= 16 && (P->addr >> 16) == key)
+                lo = P->addr, n = sz;
+            else if (P->len < 16 && pfx_has(P, key << 16))
+                lo = (uint64_t)key << 16, n = 65536;
+            else
+                continue;
+            add_cat(e, g->n * m * sc->pref16 * (double)n / 65536.0, 0, lo, n, g->ids, g->n, 0);
+        }
+    }
+    if (cfg->tap) /* a tap sees all the random traffic of the hosts inside it */
+        for (uint32_t i = 0; i < e->ntapsrc; i++) {
+            uint32_t sid = e->tapsrc[i];
+            bool mine = false;
+            for (int pk = 0; pk < cfg->npfx; pk++)
+                mine |= pfx_has(&cfg->pfx[pk], e->src[sid].addr);
+            if (mine)
+                add_cat(e, m, 1, 0, 0, NULL, 0, sid);
+        }
+    if (e->err || !e->ncats)
+        return;
+    total = e->cats[e->ncats - 1].cum;
+    if (!(k = hk_rng_poisson(&e->rng, total)))
+        return;
+    /* Sorted times: cumulative exponential spacings, scaled to the step. */
+    base = S->rn.n;
+    if (!pbuf_reserve(&S->rn, k)) {
+        e->err = HK_ENOMEM;
+        return;
+    }
+    for (uint64_t i = 0; i < k; i++) {
+        acc += hk_rng_exp(&e->rng);
+        S->rn.p[base + i].ts = acc;
+    }
+    acc += hk_rng_exp(&e->rng);
+    scale = dt / acc;
+    for (uint64_t i = 0; i < k; i++) {
+        double ts = t + S->rn.p[base + i].ts * scale, u = hk_rng_unit(&e->rng) * total;
+        uint32_t lo = 0, hi = (uint32_t)e->ncats - 1, sid, a, d;
+        const struct cat *c;
+        while (lo < hi) { /* the first category whose cumulative mean exceeds u */
+            uint32_t mid = (lo + hi) / 2;
+            if (e->cats[mid].cum > u)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        c = &e->cats[lo];
+        if (c->kind == 0) {
+            sid = c->ids[hk_rng_below(&e->rng, c->nids)];
+            d = (uint32_t)(c->lo + hk_rng_below(&e->rng, c->sz));
+            if (cfg->tap && e->src[sid].tapped && c->ids == e->active)
+                continue; /* its traffic is its own category */
+        } else {
+            double v = hk_rng_unit(&e->rng);
+            sid = c->sid;
+            a = e->src[sid].addr;
+            d = (uint32_t)hk_rng_u64(&e->rng);
+            if (sc->strategy == HK_SIM_LOCAL_PREF && v < sc->pref8)
+                d = (a & 0xff000000u) | (d & 0x00ffffffu);
+            else if (sc->strategy == HK_SIM_LOCAL_PREF && v < sc->pref8 + sc->pref16)
+                d = (a & 0xffff0000u) | (d & 0x0000ffffu);
+        }
+        emit_to(e, si, &S->rn, ts, e->src[sid].addr, d, 0x02, sid,
+                (uint16_t)(49152 + hk_rng_below(&e->rng, 16384)), (uint32_t)hk_rng_u64(&e->rng));
+    }
+}
+
 static void step(struct eng *e, double t)
 {
     const struct hk_sim_scenario *sc = e->sc;
@@ -650,84 +827,8 @@ static void step(struct eng *e, double t)
         }
     }
 
-    /* What the sensors see of it, probe by probe. */
-    for (int si = 0; si < sc->nsensors; si++) {
-        const struct hk_sim_sensor *cfg = &sc->sensors[si];
-        if (cfg->until > 0 && t >= cfg->until)
-            continue;
-        for (int pk = 0; pk < cfg->npfx; pk++) {
-            const struct hk_sim_prefix *P = &cfg->pfx[pk];
-            uint64_t S = pfx_size(P), k;
-            k = hk_rng_poisson(&e->rng, e->nactive * m * p_any * (double)S / SPACE);
-            for (uint64_t i = 0; i < k; i++) {
-                uint32_t sid = pick(e, e->active, e->nactive);
-                if (cfg->tap && e->src[sid].tapped)
-                    continue; /* counted below with its own traffic */
-                emit(e, si, t + hk_rng_unit(&e->rng) * dt, e->src[sid].addr,
-                     P->addr + (uint32_t)hk_rng_below(&e->rng, S), sid);
-            }
-            if (sc->strategy != HK_SIM_LOCAL_PREF)
-                continue;
-            /* /8 and /16 preference toward a prefix that shares them. */
-            for (int g = 0; g < 256; g++) {
-                uint64_t lo, sz;
-                if (!e->g8[g].n)
-                    continue;
-                if (P->len >= 8 && (P->addr >> 24) == (uint32_t)g)
-                    lo = P->addr, sz = S;
-                else if (P->len < 8 && pfx_has(P, (uint32_t)g << 24))
-                    lo = (uint64_t)g << 24, sz = 1u << 24;
-                else
-                    continue;
-                k = hk_rng_poisson(&e->rng, e->g8[g].n * m * sc->pref8 * (double)sz / 16777216.0);
-                for (uint64_t i = 0; i < k; i++) {
-                    uint32_t sid = pick(e, e->g8[g].ids, e->g8[g].n);
-                    emit(e, si, t + hk_rng_unit(&e->rng) * dt, e->src[sid].addr,
-                         (uint32_t)(lo + hk_rng_below(&e->rng, sz)), sid);
-                }
-            }
-            for (uint32_t gi = 0; gi < e->ng16; gi++) {
-                uint32_t key = e->g16keys[gi];
-                struct grp *g = g16_find(e, key, false);
-                uint64_t lo, sz;
-                if (P->len >= 16 && (P->addr >> 16) == key)
-                    lo = P->addr, sz = S;
-                else if (P->len < 16 && pfx_has(P, key << 16))
-                    lo = (uint64_t)key << 16, sz = 65536;
-                else
-                    continue;
-                k = hk_rng_poisson(&e->rng, g->n * m * sc->pref16 * (double)sz / 65536.0);
-                for (uint64_t i = 0; i < k; i++) {
-                    uint32_t sid = pick(e, g->ids, g->n);
-                    emit(e, si, t + hk_rng_unit(&e->rng) * dt, e->src[sid].addr,
-                         (uint32_t)(lo + hk_rng_below(&e->rng, sz)), sid);
-                }
-            }
-        }
-        if (!cfg->tap)
-            continue;
-        /* A tap sees all the random traffic of the hosts inside it. */
-        for (uint32_t i = 0; i < e->ntapsrc; i++) {
-            uint32_t sid = e->tapsrc[i];
-            uint32_t a = e->src[sid].addr;
-            bool mine = false;
-            uint64_t k;
-            for (int pk = 0; pk < cfg->npfx; pk++)
-                mine |= pfx_has(&cfg->pfx[pk], a);
-            if (!mine)
-                continue;
-            k = hk_rng_poisson(&e->rng, m);
-            for (uint64_t j = 0; j < k; j++) {
-                double u = hk_rng_unit(&e->rng);
-                uint32_t d = (uint32_t)hk_rng_u64(&e->rng);
-                if (sc->strategy == HK_SIM_LOCAL_PREF && u < sc->pref8)
-                    d = (a & 0xff000000u) | (d & 0x00ffffffu);
-                else if (sc->strategy == HK_SIM_LOCAL_PREF && u < sc->pref8 + sc->pref16)
-                    d = (a & 0xffff0000u) | (d & 0x0000ffffu);
-                emit(e, si, t + hk_rng_unit(&e->rng) * dt, a, d, sid);
-            }
-        }
-    }
+    for (int si = 0; si < sc->nsensors && !e->err; si++)
+        step_sensor(e, si, t, dt, m, p_any);
 }
 
 /* ---- set-up ---- */
@@ -1067,7 +1168,7 @@ hk_err hk_sim_run(const struct hk_sim_scenario *sc, const struct hk_sim_options 
         }
         if (v.kind != EV_STEP)
             for (int si = 0; si < sc->nsensors; si++)
-                if (e.sens[si].n > (1u << 20)) {
+                if (e.sens[si].ev.n + e.sens[si].rn.n > (1u << 20)) {
                     flush_before(&e, v.t);
                     break;
                 }
@@ -1097,7 +1198,8 @@ out:
         if (hk_pcapw_close(e.sens[si].w) && !err)
             err =
                 hk_errf(em, HK_EIO, "cannot finish the capture of sensor %s", sc->sensors[si].name);
-        free(e.sens[si].buf);
+        free(e.sens[si].ev.p);
+        free(e.sens[si].rn.p);
     }
     for (int g = 0; g < 256; g++)
         free(e.g8[g].ids);
@@ -1114,6 +1216,7 @@ out:
     free(e.tapsrc);
     free(e.known);
     free(e.heap);
+    free(e.cats);
     (void)clock_gettime(CLOCK_MONOTONIC, &t1);
     res->write_seconds = e.write_s;
     res->sim_seconds =
