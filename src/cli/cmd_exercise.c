@@ -174,6 +174,13 @@ static json_t *report_body(const char *run, const struct hk_sim_scenario *sc,
     return body;
 }
 
+/* A string member, or def when absent. */
+static const char *jstr(json_t *o, const char *k, const char *def)
+{
+    const char *v = json_string_value(json_object_get(o, k));
+    return v ? v : def;
+}
+
 /* Reads an ISO time member; -1 when absent. */
 static int64_t jtime(json_t *o, const char *k)
 {
@@ -211,7 +218,7 @@ static int score(struct cli *c, json_t *state)
             break;
         total++;
         earliest(&first, jtime(r, "received_at"));
-        if (!strcmp(json_string_value(json_object_get(r, "state")) ?: "", "new"))
+        if (!strcmp(jstr(r, "state", ""), "new"))
             untriaged++;
         if (json_is_integer(json_object_get(r, "incident_id"))) {
             char key[32];
@@ -245,10 +252,9 @@ static int score(struct cli *c, json_t *state)
         speed = 1;
     if (c->json) {
         json_t *o = json_pack(
-            "{s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:f}", "run",
-            json_string_value(json_object_get(state, "run")) ?: "", "reports", (json_int_t)total,
-            "untriaged", (json_int_t)untriaged, "incidents", (json_int_t)incidents,
-            "first_triage_s",
+            "{s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:f}", "run", jstr(state, "run", ""), "reports",
+            (json_int_t)total, "untriaged", (json_int_t)untriaged, "incidents",
+            (json_int_t)incidents, "first_triage_s",
             triage >= 0 && first >= 0 ? json_integer(triage - first) : json_null(),
             "first_countermeasure_s",
             cm >= 0 && first >= 0 ? json_integer(cm - first) : json_null(), "first_notification_s",
@@ -261,8 +267,7 @@ static int score(struct cli *c, json_t *state)
     }
     printf("\nScorecard: exercise %s, run %s (times after the first report; real time, then "
            "outbreak time at x%g)\n",
-           json_string_value(json_object_get(state, "scenario")) ?: "?",
-           json_string_value(json_object_get(state, "run")) ?: "?", speed);
+           jstr(state, "scenario", "?"), jstr(state, "run", "?"), speed);
     printf("  reports received         %zu, in %zu incident(s)\n", total, incidents);
     {
         const char *labels[] = {"first triage", "first countermeasure",

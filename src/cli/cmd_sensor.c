@@ -4,6 +4,9 @@
  */
 #include "cli/cli.h"
 
+extern const char hk_cli_sensor_help[];
+const char hk_cli_sensor_help[] = "    The sensor is not built yet.\n";
+
 int cmd_sensor(struct cli *c, const struct cmd *cmd, struct args *a)
 {
     (void)c;

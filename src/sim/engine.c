@@ -629,11 +629,6 @@ static void infect(struct eng *e, uint32_t vidx, double t)
 
 /* ---- random scanning, one step ---- */
 
-static uint32_t pick(struct eng *e, const uint32_t *ids, uint32_t n)
-{
-    return ids[hk_rng_below(&e->rng, n)];
-}
-
 /*
  * What sensor si sees of one step's random scanning, probe by probe. Each way a probe can
  * reach the sensor (a prefix hit by anyone's uniform scanning, a /8 or /16 preference of a
