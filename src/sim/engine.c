@@ -376,9 +376,11 @@ static void flush_before(struct eng *e, double t)
             }
         }
         S->count += i + j;
-        memmove(S->ev.p, S->ev.p + i, (S->ev.n - i) * sizeof(*S->ev.p));
+        if (i && S->ev.n > i)
+            memmove(S->ev.p, S->ev.p + i, (S->ev.n - i) * sizeof(*S->ev.p));
         S->ev.n -= i;
-        memmove(S->rn.p, S->rn.p + j, (S->rn.n - j) * sizeof(*S->rn.p));
+        if (j && S->rn.n > j)
+            memmove(S->rn.p, S->rn.p + j, (S->rn.n - j) * sizeof(*S->rn.p));
         S->rn.n -= j;
     }
     (void)clock_gettime(CLOCK_MONOTONIC, &b);
