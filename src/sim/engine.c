@@ -1030,18 +1030,22 @@ static void summarise(struct eng *e)
 /* What a sensor can tell of a source's strategy from where it sits: a tap around the
  * source sees all of its traffic; a darknet elsewhere sees only the probes that land in it,
  * so a hybrid worm's local sweep is invisible there and a local preference shows only when
- * the darknet shares the source's /8. */
+ * the darknet has space both inside and outside the source's /8. */
 static const char *visible(const struct hk_sim_scenario *sc, int si, uint32_t a)
 {
     const struct hk_sim_sensor *cfg = &sc->sensors[si];
-    bool near8 = false;
+    bool near8 = false, far = false;
 
     for (int k = 0; k < cfg->npfx; k++) {
+        bool near = cfg->pfx[k].len >= 8 && (cfg->pfx[k].addr >> 24) == (a >> 24);
         if (cfg->tap && pfx_has(&cfg->pfx[k], a))
             return hk_sim_strategy_name(sc->strategy);
-        near8 |= (cfg->pfx[k].addr >> 24) == (a >> 24);
+        near8 |= near;
+        far |= !near;
     }
-    if (sc->strategy == HK_SIM_HYBRID || (sc->strategy == HK_SIM_LOCAL_PREF && !near8))
+    /* A preference shows only as a contrast: probes dense in the monitored space near the
+     * source and sparse in the monitored space far from it. */
+    if (sc->strategy == HK_SIM_HYBRID || (sc->strategy == HK_SIM_LOCAL_PREF && !(near8 && far)))
         return "random";
     return hk_sim_strategy_name(sc->strategy);
 }
