@@ -208,13 +208,30 @@ const struct cmd hk_cli_cmds[] = {
      "[--interface IF | FILE...] [--monitor PREFIX]... [--out FILE] [options]",
      "observe scanning traffic: per-source profiles, scan strategies, port surges", NULL, NULL,
      cmd_sensor, hk_cli_sensor_help},
-    {"simulate", NULL, NULL, NULL, 1, "SCENARIO [--out DIR] [--seed N] | --list",
+    {"simulate", NULL, NULL, NULL, 1,
+     "SCENARIO [--out DIR] [--seed N] [--no-pcap] [--max-packets N] | --list",
      "run a worm-outbreak simulation (infection curve, sensor captures, summary)", NULL, NULL,
-     cmd_simulate, NULL},
+     cmd_simulate,
+     "    SCENARIO is a shipped name (see --list: wannacry-lan, wannacry-internet, notpetya-lan,\n"
+     "    badrabbit-lan, slammer-internet, codered2-internet, blaster-internet, ...) or an INI\n"
+     "    file (a path with '/' or ending in .ini; format in docs/simulator.md). Prints the\n"
+     "    summary: time to 50/90/100 % infected, early doubling time, peak probe rate.\n"
+     "    --out DIR writes curve.csv, curve.svg, summary.json, ground-truth.json and one\n"
+     "    sensor-NAME.pcap per sensor (Ethernet, correct checksums, time order). The same\n"
+     "    --seed gives byte-identical outputs. --no-pcap skips the captures; --max-packets\n"
+     "    bounds each capture (default 200,000,000)."},
     {"exercise", NULL, NULL, NULL, 1,
      "SCENARIO [--server URL --token T] [--speed 60] [--seed N] [--state FILE] | --score FILE",
      "play an outbreak against a running server and print the team's scorecard", NULL, NULL,
-     cmd_exercise, NULL},
+     cmd_exercise,
+     "    Simulates SCENARIO, then plays it against the server (--server/--token, or the local\n"
+     "    data directory) in accelerated time: --speed 60 plays an outbreak minute per second,\n"
+     "    0 sends everything at once. Sensor alerts arrive through /api/v1/observations,\n"
+     "    users' reports and the ISP's abuse notice through /api/v1/reports; every text says\n"
+     "    EXERCISE. The ids of what was sent go to --state FILE (default\n"
+     "    hikeshi-exercise.json). The scorecard, from the server's records: time from the\n"
+     "    first report to the first triage, countermeasure and investigation, and the reports\n"
+     "    left untriaged. --score FILE prints it again later, after the team has worked."},
     {"vuln", "cvss", NULL, NULL, 1, "VECTOR",
      "parse, validate and score a CVSS v2.0/3.x/4.0 vector", NULL, NULL, cmd_vuln_cvss, NULL},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
