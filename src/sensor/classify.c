@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a source is doing: its kind from its totals (replies versus requests, destinations,
+ * ports, rate) and, for scans, its strategy from the order, spacing, locality and pace of its
+ * first distinct destinations (the worm strategies of Staniford, Paxson and Weaver 2002 and
+ * of the JPCERT/CC observations: sequential, uniform random, local preference, the
+ * WannaCry hybrid, the slow NotPetya sweep). Also the estimators of the small sketches.
+ * docs/internals/sensor.md explains the thresholds.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "sensor/sensor_int.h"
+
+static const char *const kind_names[] = {"misc", "scan", "port-scan", "backscatter", "flood"};
+static const char *const strat_names[] = {
+    "none",   "undetermined",    "sequential", "random", "local-preference",
+    "hybrid", "slow-sequential", "targeted"};
+static const char *const tool_names[] = {"none", "masscan", "zmap", "mirai"};
+
+const char *hk_kind_name(enum hk_kind k)
+{
+    return (unsigned)k < 5 ? kind_names[k] : "misc";
+}
+
+const char *hk_strat_name(enum hk_strat s)
+{
+    return (unsigned)s < 8 ? strat_names[s] : "none";
+}
+
+const char *hk_tool_name(enum hk_tool t)
+{
+    return (unsigned)t < 4 ? tool_names[t] : "none";
+}
+
+hk_err hk_strat_parse(const char *s, enum hk_strat *out)
+{
+    for (int i = 1; i < 8; i++)
+        if (!strcmp(s, strat_names[i])) {
+            *out = (enum hk_strat)i;
+            return HK_OK;
+        }
+    return HK_EINVAL;
+}
+
+/* ---- sketch estimators ---- */
+
+uint32_t hk_hash_v6(const uint8_t a[16])
+{
+    uint64_t x, y;
+
+    memcpy(&x, a, 8);
+    memcpy(&y, a + 8, 8);
+    x = (x ^ (y * 0x9e3779b97f4a7c15ull)) * 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 31;
+    return (uint32_t)(x >> 32) ^ (uint32_t)x;
+}
+
+/* 2^-v for the register values, so that estimating needs no libm call per register. */
+static const double inv_pow2[64] = {
+    1.0,        0.5,         0.25,         0.125,         0.0625,  0.03125, 0.015625, 0.0078125,
+    0.00390625, 0.001953125, 0.0009765625, 0.00048828125, 0x1p-12, 0x1p-13, 0x1p-14,  0x1p-15,
+    0x1p-16,    0x1p-17,     0x1p-18,      0x1p-19,       0x1p-20, 0x1p-21, 0x1p-22,  0x1p-23,
+    0x1p-24,    0x1p-25,     0x1p-26,      0x1p-27,       0x1p-28, 0x1p-29, 0x1p-30,  0x1p-31,
+    0x1p-32,    0x1p-33,     0x1p-34,      0x1p-35,       0x1p-36, 0x1p-37, 0x1p-38,  0x1p-39,
+    0x1p-40,    0x1p-41,     0x1p-42,      0x1p-43,       0x1p-44, 0x1p-45, 0x1p-46,  0x1p-47,
+    0x1p-48,    0x1p-49,     0x1p-50,      0x1p-51,       0x1p-52, 0x1p-53, 0x1p-54,  0x1p-55,
+    0x1p-56,    0x1p-57,     0x1p-58,      0x1p-59,       0x1p-60, 0x1p-61, 0x1p-62,  0x1p-63};
+
+double hk_hll16_est(const uint8_t *r)
+{
+    double sum = 0, m = 32, e;
+    int zeros = 0;
+
+    for (int i = 0; i < 32; i++) {
+        int v = (r[i >> 1] >> ((i & 1) * 4)) & 15;
+        sum += inv_pow2[v];
+        zeros += v == 0;
+    }
+    e = 0.697 * m * m / sum;
+    if (e <= 2.5 * m && zeros)
+        e = m * log(m / zeros);
+    return e;
+}
+
+double hk_hll_est(const uint8_t *r, int mi)
+{
+    double sum = 0, m = mi, e;
+    int zeros = 0;
+
+    for (int i = 0; i < mi; i++) {
+        sum += inv_pow2[r[i] & 63];
+        zeros += r[i] == 0;
+    }
+    e = (0.7213 / (1 + 1.079 / m)) * m * m / sum;
+    if (e <= 2.5 * m && zeros)
+        e = m * log(m / zeros);
+    return e;
+}
+
+double hk_hll128_est(const uint8_t *r)
+{
+    return hk_hll_est(r, HK_PORT_HLL);
+}
+
+double hk_lc32_est(uint32_t bits)
+{
+    int zeros = 32 - __builtin_popcount(bits);
+
+    if (zeros == 0)
+        return 32 * log(32.0); /* saturated: at least this many */
+    return 32 * log(32.0 / zeros);
+}
+
+/* ---- kinds ---- */
+
+enum hk_kind hk_kind_of(uint32_t probes, uint32_t resp, uint32_t targets, uint32_t nports,
+                        double rate, int trw, double *conf)
+{
+    bool trw_scanner = trw > 0;
+
+    *conf = 0.5;
+    if (probes == 0)
+        return HK_KIND_MISC;
+    /* Replies to someone else's spoofed traffic (Moore et al. 2001): never a scan. */
+    if (resp * 2 >= probes) {
+        *conf = (double)resp / probes;
+        return HK_KIND_BACKSCATTER;
+    }
+    if (targets <= 2) {
+        if (nports >= 6) {
+            *conf = nports >= 20 ? 0.95 : 0.7;
+            return HK_KIND_PORTSCAN;
+        }
+        if (probes >= 100 && rate >= 10) {
+            *conf = probes >= 1000 ? 0.95 : 0.75;
+            return HK_KIND_FLOOD;
+        }
+        if (targets == 2 && probes >= 8) {
+            *conf = 0.6;
+            return HK_KIND_SCAN;
+        }
+        if (trw_scanner) {
+            *conf = 0.9;
+            return HK_KIND_SCAN;
+        }
+        *conf = probes >= 3 ? 0.6 : 0.3;
+        return HK_KIND_MISC;
+    }
+    /* LAN: a client whose first contacts succeed is not scanning, unless it sweeps. */
+    if (trw < 0 && targets < 16) {
+        *conf = 0.7;
+        return HK_KIND_MISC;
+    }
+    *conf = targets >= 16 ? 0.95 : 0.6 + 0.02 * targets;
+    return HK_KIND_SCAN;
+}
+
+/* ---- strategies ---- */
+
+/* Small steps in one direction: the fraction of consecutive destinations 1..8 apart,
+ * ascending or descending (whichever is larger). */
+static double seq_frac(const uint32_t *d, const int *idx, int n)
+{
+    int up = 0, down = 0;
+
+    if (n < 2)
+        return 0;
+    for (int i = 1; i < n; i++) {
+        int64_t a = idx ? d[idx[i - 1]] : d[i - 1];
+        int64_t b = idx ? d[idx[i]] : d[i];
+        int64_t delta = b - a;
+        up += delta >= 1 && delta <= 8;
+        down += delta <= -1 && delta >= -8;
+    }
+    return (double)(up > down ? up : down) / (n - 1);
+}
+
+/* Seconds to sweep 256 addresses at the pace of n distinct destinations in [first, last]. */
+static double pace24(uint32_t first, uint32_t last, int n)
+{
+    double dt;
+
+    if (n < 2)
+        return -1;
+    dt = (double)(last - first) / 1000.0;
+    if (dt <= 0)
+        return 0;
+    return 256.0 * dt / (n - 1);
+}
+
+static void set(struct cls_out *o, enum hk_strat st, double conf, uint32_t needs)
+{
+    o->st = st;
+    o->conf = conf < 0 ? 0 : conf > 1 ? 1 : conf;
+    o->needs = needs;
+}
+
+void hk_classify(const uint32_t *d, const struct cls_times *tm, int n, uint32_t src,
+                 uint32_t probes, uint32_t targets, uint32_t nports, struct cls_out *o)
+{
+    int la[HK_SAMPLE_K], lb[HK_SAMPLE_K], na = 0, nb = 0;
+    int c16 = 0, c8 = 0, cfar = 0;
+    double fs, fa, fb;
+
+    memset(o, 0, sizeof(*o));
+    o->sweep24 = pace24(tm->first, tm->last, n);
+    /* A few chosen hosts, contacted again and again (known connections). */
+    if (targets >= 2 && targets <= 8 && probes >= 4u * targets && nports <= 3) {
+        set(o, HK_STRAT_TARGETED, 0.5 + (double)probes / (16.0 * targets), 0);
+        return;
+    }
+    if (n < 4) {
+        set(o, HK_STRAT_UNDETERMINED, 0, (uint32_t)(4 - n));
+        return;
+    }
+    if (n > HK_SAMPLE_K)
+        n = HK_SAMPLE_K;
+    for (int i = 0; i < n; i++) {
+        uint32_t x = d[i] ^ src;
+        if (x < 256u)
+            la[na++] = i;
+        else
+            lb[nb++] = i;
+        if (x < 65536u)
+            c16++;
+        else if (x < (1u << 24))
+            c8++;
+        else
+            cfar++;
+    }
+    fs = seq_frac(d, NULL, n);
+    fa = seq_frac(d, la, na);
+    fb = seq_frac(d, lb, nb);
+    /* WannaCry: an ordered sweep of the own /24 interleaved with random probes elsewhere. */
+    if (na >= 3 && fa >= 0.75 && nb >= 1 && fb <= 0.4) {
+        if (na >= 4 && nb >= 4) {
+            o->sweep24 = pace24(tm->lfirst, tm->llast, na);
+            set(o, HK_STRAT_HYBRID, 0.5 + 0.5 * fa * (1 - fb) * (1 - pow(0.5, na - 2)), 0);
+            return;
+        }
+        if (fs < 0.75) {
+            set(o, HK_STRAT_UNDETERMINED, 0, (uint32_t)(na < 4 ? 4 - na : 4 - nb));
+            return;
+        }
+    }
+    if (fs >= 0.75) {
+        double c = fs * (1 - pow(0.5, n - 1));
+        set(o, o->sweep24 >= 300 ? HK_STRAT_SLOWSEQ : HK_STRAT_SEQUENTIAL, c, 0);
+        return;
+    }
+    /* Code Red II: most probes in the own /8 and /16, some anywhere. */
+    {
+        int classes = (c16 * 10 >= n) + (c8 * 10 >= n) + (cfar * 10 >= n);
+        bool local = (c16 + c8) * 10 >= n * 3 && classes >= 2;
+        if (local && n >= 16) {
+            set(o, HK_STRAT_LOCALPREF, 0.5 + 0.5 * (1 - fs) * (1 - pow(0.9, n - 8)), 0);
+            return;
+        }
+        if (local) {
+            set(o, HK_STRAT_UNDETERMINED, 0, (uint32_t)(16 - n));
+            return;
+        }
+    }
+    if (n >= 8 && fs <= 0.3) {
+        set(o, HK_STRAT_RANDOM, (1 - fs) * (1 - pow(0.75, n - 4)), 0);
+        return;
+    }
+    if (n >= 16) {
+        if (fs >= 0.5)
+            set(o, o->sweep24 >= 300 ? HK_STRAT_SLOWSEQ : HK_STRAT_SEQUENTIAL, fs * 0.8, 0);
+        else
+            set(o, HK_STRAT_RANDOM, (1 - fs) * 0.8, 0);
+        return;
+    }
+    set(o, HK_STRAT_UNDETERMINED, 0, (uint32_t)(n < 8 ? 8 - n : 16 - n));
+}

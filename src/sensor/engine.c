@@ -1,0 +1,977 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sensor's hot path: per-source profiles in a fixed-memory, 4-way set-associative table
+ * of 64-byte entries (one cache line each; a full bucket evicts its idlest entry, weighted
+ * towards keeping sources with many probes), a bounded pool of strategy samples (the first
+ * 64 distinct destinations and their times) for sources that contact more than one host,
+ * and the per-packet updates. Packets are handled in batches: the bucket of every packet of
+ * a batch is prefetched before the first is processed, which hides the memory latency when
+ * the table is much larger than the cache. Nothing here allocates per packet.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "hikeshi/core.h"
+#include "sensor/sensor_int.h"
+
+void hk_port_add(struct hk_sensor *s, const struct hk_pkt *p, uint32_t hsrc, uint32_t hdst);
+void hk_ports_close_minute(struct hk_sensor *s, int64_t next_min);
+void hk_ports_finish(struct hk_sensor *s);
+hk_err hk_ports_init(struct hk_sensor *s);
+void hk_ports_release(struct hk_sensor *s);
+hk_err hk_lan_init(struct hk_sensor *s);
+void hk_lan_release(struct hk_sensor *s);
+bool hk_lan_packet(struct hk_sensor *s, const struct hk_pkt *p, bool *first_contact);
+void hk_lan_expire(struct hk_sensor *s);
+void hk_emit_profile(struct hk_sensor *s, struct srctab *t, uint32_t i);
+void hk_emit_alert(struct hk_sensor *s, const struct hk_alert *a);
+
+void hk_sensor_opts_defaults(struct hk_sensor_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->max_sources = 1u << 20;
+    o->max_samples = 1u << 16;
+    o->min_probes = 3;
+    o->ew_lambda = 0.25;
+    o->ew_k = 3;
+    o->ew_floor = 10;
+    o->ew_warmup = 10;
+    o->worm_mask = (1u << HK_STRAT_LOCALPREF) | (1u << HK_STRAT_HYBRID) | (1u << HK_STRAT_SLOWSEQ);
+    o->trw_timeout_ms = 3000;
+}
+
+static void *big_alloc(size_t n)
+{
+    void *p =
+        mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+    if (p == MAP_FAILED)
+        return NULL;
+    if (n >= (4u << 20))
+        (void)madvise(p, n, MADV_HUGEPAGE);
+    return p;
+}
+
+/* The table starts small and doubles up to the cap: memory follows the sources seen, and a
+ * small table stays in the cache. */
+static hk_err tab_alloc(struct srctab *t, uint32_t nb)
+{
+    t->nb = nb;
+    t->map_len = (size_t)t->nb * HK_WAYS * sizeof(struct src_ent);
+    t->e = big_alloc(t->map_len);
+    if (!t->e)
+        return HK_ENOMEM;
+    if (t->v6) {
+        t->a6 = big_alloc((size_t)t->nb * HK_WAYS * 16);
+        if (!t->a6)
+            return HK_ENOMEM;
+    }
+    return HK_OK;
+}
+
+/* The cap is nb0 * 2^k buckets with nb0 below 1024 (so at most --max-sources, less by under
+ * 0.1 %): every growth is an exact doubling, which sends bucket b to buckets 2b and 2b + 1
+ * (the bucket index is floor(h * nb / 2^32)), so a growth is one sequential pass. */
+static hk_err tab_init(struct srctab *t, uint32_t max, bool v6)
+{
+    uint32_t nb = max / HK_WAYS;
+    int k = 0;
+
+    if (nb == 0)
+        nb = 1;
+    t->v6 = v6;
+    while (nb >= 1024) {
+        nb /= 2;
+        k++;
+    }
+    t->nb_max = nb << k;
+    return tab_alloc(t, nb);
+}
+
+static void tab_free_arrays(struct srctab *t)
+{
+    if (t->e)
+        (void)munmap(t->e, t->map_len);
+    if (t->a6)
+        (void)munmap(t->a6, (size_t)t->nb * HK_WAYS * 16);
+    t->e = NULL;
+    t->a6 = NULL;
+}
+
+static void tab_release(struct srctab *t)
+{
+    tab_free_arrays(t);
+    memset(t, 0, sizeof(*t));
+}
+
+static void prefix_prep(struct hk_sensor *s)
+{
+    s->mon_size = 0;
+    for (int i = 0; i < s->o.nmonitor; i++) {
+        const struct hk_prefix *p = &s->o.monitor[i];
+        if (p->addr.v6) {
+            s->mon_size += ldexp(1.0, 128 - p->len);
+            continue;
+        }
+        uint32_t a = ((uint32_t)p->addr.a[0] << 24) | ((uint32_t)p->addr.a[1] << 16) |
+                     ((uint32_t)p->addr.a[2] << 8) | p->addr.a[3];
+        uint32_t m = p->len == 0 ? 0 : 0xffffffffu << (32 - p->len);
+        s->mon_net[s->nmon4] = a & m;
+        s->mon_mask[s->nmon4++] = m;
+        s->mon_size += ldexp(1.0, 32 - p->len);
+    }
+}
+
+hk_err hk_sensor_new(const struct hk_sensor_opts *o, struct hk_sensor **out, struct hk_errmsg *em)
+{
+    struct hk_sensor *s = hk_xcalloc(1, sizeof(*s));
+    uint32_t v6max;
+
+    *out = NULL;
+    s->o = *o;
+    if (s->o.max_sources < 16)
+        s->o.max_sources = 16;
+    if (s->o.max_samples < 1)
+        s->o.max_samples = 1;
+    v6max = s->o.max_sources / 16 < 1024 ? 1024 : s->o.max_sources / 16;
+    if (tab_init(&s->t4, s->o.max_sources, false) || tab_init(&s->t6, v6max, true))
+        goto nomem;
+    s->samples = big_alloc((size_t)s->o.max_samples * sizeof(struct sample));
+    if (!s->samples)
+        goto nomem;
+    s->free_samples = hk_xmalloc((size_t)s->o.max_samples * sizeof(uint32_t));
+    for (uint32_t i = 0; i < s->o.max_samples; i++)
+        s->free_samples[i] = s->o.max_samples - 1 - i;
+    s->nfree = s->o.max_samples;
+    if (hk_ports_init(s) || (s->o.lan && hk_lan_init(s)))
+        goto nomem;
+    prefix_prep(s);
+    for (int i = 0; i < s->o.nplot && i < HK_SENSOR_MAX_PLOT; i++) {
+        s->tr[i].src = s->o.plot[i];
+        s->tr[i].stride = 1;
+    }
+    *out = s;
+    return HK_OK;
+nomem:
+    hk_sensor_free(s);
+    return hk_errf(em, HK_ENOMEM, "cannot allocate the sensor tables (--max-sources %u)",
+                   o->max_sources);
+}
+
+void hk_sensor_free(struct hk_sensor *s)
+{
+    if (!s)
+        return;
+    tab_release(&s->t4);
+    tab_release(&s->t6);
+    if (s->samples)
+        (void)munmap(s->samples, (size_t)s->o.max_samples * sizeof(struct sample));
+    free(s->free_samples);
+    hk_ports_release(s);
+    hk_lan_release(s);
+    for (int i = 0; i < HK_SENSOR_MAX_PLOT; i++)
+        free(s->tr[i].pt);
+    free(s->series);
+    free(s);
+}
+
+/* ---- samples ---- */
+
+/* The source address in host order (IPv6: its low 32 bits), for locality. */
+static uint32_t src32(const struct srctab *t, const struct src_ent *e)
+{
+    const uint8_t *a;
+
+    if (!t->v6)
+        return e->key;
+    a = t->a6[e - t->e];
+    return ((uint32_t)a[12] << 24) | ((uint32_t)a[13] << 16) | ((uint32_t)a[14] << 8) | a[15];
+}
+
+
+static void sample_release(struct hk_sensor *s, struct src_ent *e)
+{
+    if (!e->sample)
+        return;
+    s->samples[e->sample - 1].used = 0;
+    s->free_samples[s->nfree++] = e->sample - 1;
+    e->sample = 0;
+}
+
+static struct src_ent *sample_owner(struct hk_sensor *s, const struct sample *sm)
+{
+    struct srctab *t = sm->v6 ? &s->t6 : &s->t4;
+
+    return &t->e[sm->owner];
+}
+
+void hk_sensor_classify_entry(struct hk_sensor *s, struct srctab *t, struct src_ent *e, bool final);
+
+/* A free sample, or one taken from an idle source (labelled first), or none. */
+static uint32_t sample_alloc(struct hk_sensor *s)
+{
+    uint32_t best = UINT32_MAX, best_last = UINT32_MAX;
+
+    if (s->nfree)
+        return s->free_samples[--s->nfree] + 1;
+    for (int k = 0; k < 4; k++) {
+        uint32_t i = s->clock++ % s->o.max_samples;
+        struct src_ent *e = sample_owner(s, &s->samples[i]);
+        if (e->last_ms < best_last) {
+            best_last = e->last_ms;
+            best = i;
+        }
+    }
+    /* Only sources idle for a minute give their sample up. */
+    if (best == UINT32_MAX || best_last + 60000 > s->now_rel)
+        return 0;
+    {
+        struct sample *sm = &s->samples[best];
+        struct srctab *t = sm->v6 ? &s->t6 : &s->t4;
+        struct src_ent *e = &t->e[sm->owner];
+        hk_sensor_classify_entry(s, t, e, true);
+        e->flags |= F_FINAL;
+        e->sample = 0;
+        sm->used = 0;
+    }
+    return best + 1;
+}
+
+/* Checkpoints (distinct destinations) at which the label is recomputed. */
+static const uint64_t checkpoints = (1ull << 4) | (1ull << 6) | (1ull << 8) | (1ull << 12) |
+                                    (1ull << 16) | (1ull << 24) | (1ull << 32) | (1ull << 48);
+
+static void sample_add(struct hk_sensor *s, struct srctab *t, struct src_ent *e, uint32_t dst)
+{
+    struct sample *sm;
+    uint32_t hb;
+
+    if (!e->sample) {
+        /* After a refusal, try again only at powers of two. */
+        if ((e->flags & F_NOSAMPLE) && (e->probes & (e->probes - 1)))
+            return;
+        if (e->resp * 2 >= e->probes)
+            return;
+        uint32_t idx = sample_alloc(s);
+        if (!idx) {
+            if (!(e->flags & F_NOSAMPLE))
+                s->st.samples_exhausted++;
+            e->flags |= F_NOSAMPLE;
+            return;
+        }
+        e->flags &= (uint8_t)~F_NOSAMPLE;
+        e->sample = idx;
+        sm = &s->samples[idx - 1];
+        sm->owner = (uint32_t)(e - t->e);
+        sm->v6 = t->v6;
+        sm->used = 1;
+        sm->n = 1;
+        memset(sm->bloom, 0, sizeof(sm->bloom));
+        sm->d[0] = e->dst0;
+        sm->tm.first = sm->tm.last = e->first_ms;
+        sm->tm.lfirst = sm->tm.llast = e->first_ms;
+        if ((e->dst0 ^ src32(t, e)) >= 256u)
+            sm->tm.lfirst = sm->tm.llast = UINT32_MAX;
+        hb = hk_mix32(e->dst0) & 255;
+        sm->bloom[hb >> 6] |= 1ull << (hb & 63);
+    }
+    sm = &s->samples[e->sample - 1];
+    if (sm->n >= HK_SAMPLE_K) { /* final: count destinations in the sketch */
+        hll_add(sm->h, 8, hk_mix32(dst * 0x9e3779b1u));
+        return;
+    }
+    hb = hk_mix32(dst) & 255;
+    if (sm->bloom[hb >> 6] & (1ull << (hb & 63))) {
+        for (int i = 0; i < sm->n; i++)
+            if (sm->d[i] == dst)
+                return;
+    }
+    sm->bloom[hb >> 6] |= 1ull << (hb & 63);
+    sm->d[sm->n] = dst;
+    sm->tm.last = s->now_rel;
+    if ((dst ^ src32(t, e)) < 256u) {
+        if (sm->tm.lfirst == UINT32_MAX)
+            sm->tm.lfirst = s->now_rel;
+        sm->tm.llast = s->now_rel;
+    }
+    sm->n++;
+    if (sm->n == HK_SAMPLE_K) {
+        uint32_t d[HK_SAMPLE_K];
+        hk_sensor_classify_entry(s, t, e, true);
+        e->flags |= F_FINAL;
+        memcpy(d, sm->d, sizeof(d));
+        memset(sm->h, 0, sizeof(sm->h));
+        for (int i = 0; i < HK_SAMPLE_K; i++)
+            hll_add(sm->h, 8, hk_mix32(d[i] * 0x9e3779b1u));
+    } else if (checkpoints & (1ull << sm->n)) {
+        hk_sensor_classify_entry(s, t, e, false);
+    }
+}
+
+/* ---- the table ---- */
+
+static inline uint32_t bucket_of(uint32_t h, uint32_t nb)
+{
+    return (uint32_t)(((uint64_t)h * nb) >> 32);
+}
+
+static void evict(struct hk_sensor *s, struct srctab *t, uint32_t i)
+{
+    struct src_ent *e = &t->e[i];
+
+    hk_emit_profile(s, t, i);
+    sample_release(s, e);
+    s->st.evicted++;
+    t->count--;
+}
+
+/* Doubles the table and moves every entry, in one sequential pass (see tab_init); samples
+ * follow their owner. */
+static void tab_grow(struct hk_sensor *s, struct srctab *t)
+{
+    struct srctab old = *t;
+
+    if (t->nb * 2 > t->nb_max || tab_alloc(t, t->nb * 2) != HK_OK) {
+        *t = old; /* no memory: stay at this size */
+        t->nb_max = t->nb;
+        return;
+    }
+    for (uint32_t b = 0; b < old.nb; b++) {
+        uint8_t used[2] = {0, 0};
+        for (uint32_t w = 0; w < HK_WAYS; w++) {
+            uint32_t i = b * HK_WAYS + w, nbk, j;
+            struct src_ent *e = &old.e[i];
+            if (!e->probes)
+                continue;
+            nbk = bucket_of(t->v6 ? e->key : hk_mix32(e->key), t->nb);
+            j = nbk * HK_WAYS + used[nbk & 1]++;
+            t->e[j] = *e;
+            if (t->v6)
+                memcpy(t->a6[j], old.a6[i], 16);
+            if (e->sample)
+                s->samples[e->sample - 1].owner = j;
+        }
+    }
+    tab_free_arrays(&old);
+    (void)s;
+}
+
+/* Finds or makes the entry of a source in bucket b. */
+static inline struct src_ent *tab_get(struct hk_sensor *s, struct srctab *t, uint32_t key,
+                                      const uint8_t *a6, uint32_t h, bool *fresh)
+{
+    uint32_t bi = bucket_of(h, t->nb) * HK_WAYS;
+    struct src_ent *b = t->e + bi;
+    int victim = -1;
+    uint64_t vscore = UINT64_MAX;
+
+    for (int w = 0; w < HK_WAYS; w++) {
+        if (b[w].probes && b[w].key == key && (!a6 || !memcmp(t->a6[bi + w], a6, 16))) {
+            *fresh = false;
+            return &b[w];
+        }
+    }
+    /* Below the cap a full bucket (or 75 % load) grows the table rather than evicting;
+     * after a doubling the bucket may still be full, hence the loop. */
+    while (__builtin_expect(t->nb < t->nb_max, 0) &&
+           (b[HK_WAYS - 1].probes || t->count * 4 >= (uint64_t)t->nb * HK_WAYS * 3)) {
+        uint32_t nb = t->nb;
+        tab_grow(s, t);
+        if (t->nb == nb)
+            break; /* no memory */
+        bi = bucket_of(h, t->nb) * HK_WAYS;
+        b = t->e + bi;
+    }
+    for (int w = 0; w < HK_WAYS; w++) {
+        uint64_t sc;
+        if (!b[w].probes) {
+            victim = w;
+            break;
+        }
+        /* Idle time, with a grace of 8 s per doubling of the probes. */
+        sc = (uint64_t)b[w].last_ms + 8000ull * (uint64_t)(31 - __builtin_clz(b[w].probes));
+        if (sc < vscore) {
+            vscore = sc;
+            victim = w;
+        }
+    }
+    if (b[victim].probes)
+        evict(s, t, bi + (uint32_t)victim);
+    *fresh = true;
+    memset(&b[victim], 0, sizeof(b[victim]));
+    b[victim].key = key;
+    if (a6)
+        memcpy(t->a6[bi + (uint32_t)victim], a6, 16);
+    t->count++;
+    s->st.sources_seen++;
+    return &b[victim];
+}
+
+struct src_ent *hk_tab_find(struct hk_sensor *s, struct srctab *t, uint32_t key, const uint8_t *a6);
+struct src_ent *hk_tab_find(struct hk_sensor *s, struct srctab *t, uint32_t key, const uint8_t *a6)
+{
+    uint32_t h = a6 ? key : hk_mix32(key);
+    uint32_t bi = bucket_of(h, t->nb) * HK_WAYS;
+    struct src_ent *b = t->e + bi;
+
+    (void)s;
+    for (int w = 0; w < HK_WAYS; w++)
+        if (b[w].probes && b[w].key == key && (!a6 || !memcmp(t->a6[bi + w], a6, 16)))
+            return &b[w];
+    return NULL;
+}
+
+/* ---- per packet ---- */
+
+/* The tools whose fingerprint a SYN carries, as a bit mask (bit t-1 for enum hk_tool t). */
+static inline uint8_t fingerprint(const struct hk_pkt *p)
+{
+    uint8_t m = 0;
+
+    if (p->ipid == ((p->dst ^ p->dport ^ p->seq) & 0xffff))
+        m |= 1u << (HK_TOOL_MASSCAN - 1);
+    if (p->ipid == 54321)
+        m |= 1u << (HK_TOOL_ZMAP - 1);
+    if (p->seq == p->dst)
+        m |= 1u << (HK_TOOL_MIRAI - 1);
+    return m;
+}
+
+/* Tool byte: bits 0-2 the tools every SYN so far matched, bits 3-7 the SYNs seen (to 31). A
+ * tool is named when it alone survives two SYNs or more; a coincidence in one packet (a
+ * masscan IP ID that happens to be 54321) does not spoil the others. */
+static inline void tool_update(struct src_ent *e, const struct hk_pkt *p)
+{
+    uint8_t cnt = (uint8_t)(e->tool >> 3), mask = e->tool & 7;
+
+    mask = cnt ? (uint8_t)(mask & fingerprint(p)) : fingerprint(p);
+    if (cnt < 31)
+        cnt++;
+    e->tool = (uint8_t)(mask | (cnt << 3));
+}
+
+static inline void port_note(struct src_ent *e, uint16_t port)
+{
+    int n = e->nports_listed;
+
+    e->portbits |= 1u << (hk_mix32(port) & 31);
+    for (int i = 0; i < n; i++)
+        if (e->ports[i] == port)
+            return;
+    if (n < 4) {
+        e->ports[n] = port;
+        e->nports_listed = (uint8_t)(n + 1);
+    }
+}
+
+static inline uint8_t tcpmix_bit(uint8_t fl)
+{
+    if ((fl & (HK_TH_SYN | HK_TH_ACK)) == (HK_TH_SYN | HK_TH_ACK))
+        return 2;
+    if (fl & HK_TH_SYN)
+        return 1;
+    if (fl & HK_TH_RST)
+        return 4;
+    if (fl & HK_TH_ACK)
+        return 8;
+    return 16;
+}
+
+static inline uint8_t proto_bit(uint8_t proto)
+{
+    return proto == 6 ? 1 : proto == 17 ? 2 : (proto == 1 || proto == 58) ? 4 : 8;
+}
+
+static void trace_add(struct trace *tr, uint32_t rel, uint32_t dst)
+{
+    tr->probes++;
+    if (tr->skip && --tr->skip)
+        return;
+    tr->skip = tr->stride;
+    if (tr->n == tr->cap) {
+        if (tr->cap >= (1u << 20)) { /* full: keep every other point from now on */
+            size_t j = 0;
+            for (size_t i = 0; i < tr->n; i += 2)
+                tr->pt[j++] = tr->pt[i];
+            tr->n = j;
+            tr->stride *= 2;
+            tr->skip = tr->stride;
+        } else {
+            tr->cap = tr->cap ? tr->cap * 2 : 4096;
+            tr->pt = hk_xrealloc(tr->pt, tr->cap * sizeof(*tr->pt));
+        }
+    }
+    tr->pt[tr->n].t_ms = rel;
+    tr->pt[tr->n].dst = dst;
+    tr->n++;
+}
+
+static void plot_check(struct hk_sensor *s, const struct hk_pkt *p)
+{
+    for (int i = 0; i < s->o.nplot; i++) {
+        const struct hk_addr *a = &s->tr[i].src;
+        bool m = a->v6
+                     ? (p->v6 && !memcmp(a->a, p->src6, 16))
+                     : (!p->v6 && p->src == (((uint32_t)a->a[0] << 24) | ((uint32_t)a->a[1] << 16) |
+                                             ((uint32_t)a->a[2] << 8) | a->a[3]));
+        if (m)
+            trace_add(&s->tr[i], s->now_rel, p->dst);
+    }
+}
+
+static bool monitored(const struct hk_sensor *s, const struct hk_pkt *p)
+{
+    if (p->v6) {
+        for (int i = 0; i < s->o.nmonitor; i++) {
+            const struct hk_prefix *q = &s->o.monitor[i];
+            int full = q->len / 8, rest = q->len % 8;
+            if (!q->addr.v6 || memcmp(q->addr.a, p->dst6, (size_t)full))
+                continue;
+            if (rest && ((q->addr.a[full] ^ p->dst6[full]) & (0xff00 >> rest)))
+                continue;
+            return true;
+        }
+        return false;
+    }
+    for (int i = 0; i < s->nmon4; i++)
+        if ((p->dst & s->mon_mask[i]) == s->mon_net[i])
+            return true;
+    return false;
+}
+
+static void start(struct hk_sensor *s, int64_t ms)
+{
+    s->started = true;
+    s->base_ms = ms;
+    s->cur_min = ms / 60000;
+    s->first_min = s->cur_min;
+    s->cur_hour = ms / 3600000;
+    s->st.first_ms = ms;
+}
+
+static inline void one(struct hk_sensor *s, const struct hk_pkt *p, uint32_t h)
+{
+    struct srctab *t = &s->t4;
+    struct src_ent *e;
+    uint32_t hdst, key = p->src;
+    bool fresh, first_contact = false;
+    int64_t ms = p->ts_ns / 1000000;
+
+    if (__builtin_expect(ms >= (s->cur_min + 1) * 60000, 0))
+        hk_ports_close_minute(s, ms / 60000);
+    if (ms > s->now_ms) {
+        s->now_ms = ms;
+        s->now_rel = ms > s->base_ms ? (uint32_t)(ms - s->base_ms) : 0;
+    }
+    s->st.packets++;
+    if (s->o.nmonitor && !s->o.lan && !monitored(s, p)) {
+        s->st.outside++;
+        return;
+    }
+    if (s->o.lan && !p->v6 && hk_lan_packet(s, p, &first_contact))
+        return;
+    if (p->v6) {
+        t = &s->t6;
+        key = h;
+    }
+    hdst = p->v6 ? hk_hash_v6(p->dst6) : hk_mix32(p->dst * 0x9e3779b1u);
+    e = tab_get(s, t, key, p->v6 ? p->src6 : NULL, h, &fresh);
+    if (fresh) {
+        e->first_ms = s->now_rel;
+        e->dst0 = p->dst;
+        if (p->v6)
+            e->flags |= F_V6;
+    }
+    e->probes++;
+    e->last_ms = s->now_rel;
+    e->resp += p->resp;
+    e->protos |= proto_bit(p->proto);
+    if (first_contact)
+        e->flags |= F_TRW_ANY;
+    if (p->proto == 6) {
+        e->tcpmix |= tcpmix_bit(p->flags);
+        if ((p->flags & (HK_TH_SYN | HK_TH_ACK | HK_TH_RST)) == HK_TH_SYN && !p->v6)
+            tool_update(e, p);
+    }
+    if (!p->resp)
+        port_note(e, p->dport);
+    hll16_add(e->hll, hdst);
+    if (p->dst != e->dst0)
+        e->flags |= F_MULTI;
+    if ((e->flags & F_MULTI) && (!(e->flags & F_FINAL) || e->sample))
+        sample_add(s, t, e, p->dst);
+    if (!p->resp)
+        hk_port_add(s, p, h, hdst);
+    if (s->o.nplot)
+        plot_check(s, p);
+}
+
+/* Software pipeline over the batch: the bucket of packet i is prefetched 16 packets ahead of
+ * its processing, and 8 packets ahead the entry is looked at so that its strategy sample
+ * (header and the sketch register about to change) is prefetched too. */
+#define PF_BUCKET 32
+#define PF_SAMPLE 12
+
+static inline void prefetch_bucket(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h)
+{
+    const struct srctab *t = q->v6 ? &s->t6 : &s->t4;
+    const char *b = (const char *)(t->e + (size_t)bucket_of(h, t->nb) * HK_WAYS);
+
+    /* Two prefetches: the adjacent-line prefetcher brings each line's pair. */
+    __builtin_prefetch(b, 1, 3);
+    __builtin_prefetch(b + 128, 1, 3);
+}
+
+static inline void prefetch_sample(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h)
+{
+    const struct src_ent *b;
+    const struct sample *sm;
+
+    if (q->v6)
+        return;
+    b = s->t4.e + (size_t)bucket_of(h, s->t4.nb) * HK_WAYS;
+    for (int w = 0; w < HK_WAYS; w++) {
+        if (b[w].key != q->src || !b[w].probes)
+            continue;
+        if (b[w].sample) {
+            sm = &s->samples[b[w].sample - 1];
+            __builtin_prefetch(sm, 1, 3);
+            __builtin_prefetch(&sm->h[hk_mix32(q->dst * 0x9e3779b1u) >> 24], 1, 3);
+        }
+        return;
+    }
+}
+
+void hk_sensor_batch(struct hk_sensor *s, const struct hk_pkt *p, size_t n)
+{
+    uint32_t h[64];
+
+    if (!n)
+        return;
+    if (!s->started)
+        start(s, p[0].ts_ns / 1000000);
+    for (size_t i = 0; i < n + PF_BUCKET; i++) {
+        if (i < n) {
+            const struct hk_pkt *q = &p[i];
+            h[i & 63] = q->v6 ? hk_hash_v6(q->src6) : hk_mix32(q->src);
+            prefetch_bucket(s, q, h[i & 63]);
+        }
+        if (i >= PF_SAMPLE && i - PF_SAMPLE < n)
+            prefetch_sample(s, &p[i - PF_SAMPLE], h[(i - PF_SAMPLE) & 63]);
+        if (i >= PF_BUCKET) {
+            size_t k = i - PF_BUCKET;
+            one(s, &p[k], h[k & 63]);
+            if (s->o.lan && (k & 15) == 15)
+                hk_lan_expire(s);
+        }
+    }
+    if (s->o.lan)
+        hk_lan_expire(s);
+}
+
+void hk_sensor_count_dec(struct hk_sensor *s, enum hk_dec r, uint64_t n)
+{
+    switch (r) {
+    case HK_DEC_OK:
+        break;
+    case HK_DEC_TRUNC:
+        s->st.trunc += n;
+        break;
+    case HK_DEC_NOTIP:
+    case HK_DEC_LINKTYPE:
+        s->st.notip += n;
+        break;
+    case HK_DEC_FRAG:
+        s->st.frag += n;
+        break;
+    default:
+        s->st.bad += n;
+        break;
+    }
+}
+
+/* ---- labels ---- */
+
+static uint32_t targets_of(const struct hk_sensor *s, const struct src_ent *e)
+{
+    double est;
+    uint32_t t;
+
+    if (!(e->flags & F_MULTI))
+        return 1;
+    est = hk_hll16_est(e->hll);
+    t = (uint32_t)(est + 0.5);
+    if (t < 2)
+        t = 2;
+    if (e->sample) {
+        const struct sample *sm = &s->samples[e->sample - 1];
+        if (sm->n < HK_SAMPLE_K) /* exact while the sample is not full */
+            t = sm->n;
+        else /* then a 256-register sketch: about 6.5 % (less below ~600) */
+            t = (uint32_t)(hk_hll_est(sm->h, 256) + 0.5);
+    }
+    if (t > e->probes)
+        t = e->probes; /* the sketch errs by about 18 %; a source cannot reach more hosts */
+    return t;
+}
+
+static uint32_t nports_of(const struct src_ent *e)
+{
+    double est = hk_lc32_est(e->portbits);
+    uint32_t n = (uint32_t)(est + 0.5);
+
+    if (n < e->nports_listed)
+        n = e->nports_listed;
+    if (e->nports_listed < 4 && n > e->nports_listed)
+        n = e->nports_listed;
+    return n;
+}
+
+static int trw_hint(const struct src_ent *e)
+{
+    if (e->flags & F_TRW_SCAN)
+        return 1;
+    if ((e->flags & F_TRW_ANY) && ((e->flags & F_TRW_BEN) || e->trw <= 0))
+        return -1;
+    return 0;
+}
+
+static double rate_of(const struct src_ent *e)
+{
+    double dur = (double)(e->last_ms - e->first_ms) / 1000.0;
+
+    if (e->probes < 2 || dur <= 0)
+        return 0;
+    return (e->probes - 1) / dur;
+}
+
+void hk_sensor_classify_entry(struct hk_sensor *s, struct srctab *t, struct src_ent *e, bool final)
+{
+    struct cls_out c;
+    const struct sample *sm = e->sample ? &s->samples[e->sample - 1] : NULL;
+    uint32_t targets = targets_of(s, e), nports = nports_of(e);
+    double kc;
+    enum hk_kind k;
+
+    (void) final;
+    if (!sm || (e->flags & F_FINAL)) /* none, or already a sketch */
+        return;
+    /* IPv6: locality and order use the low 32 bits of the addresses. */
+    hk_classify(sm->d, &sm->tm, sm->n, src32(t, e), e->probes, targets, nports, &c);
+    e->strat = (uint8_t)(c.st | ((uint8_t)(c.conf * 15 + 0.5) << 4));
+    if (c.st == HK_STRAT_UNDETERMINED)
+        e->aux = (uint8_t)(c.needs > 255 ? 255 : c.needs);
+    else if (c.sweep24 < 0)
+        e->aux = 0;
+    else
+        e->aux = (uint8_t)fmin(255, 1 + 16 * log2(c.sweep24 + 1) + 0.5);
+    k = hk_kind_of(e->probes, e->resp, targets, nports, rate_of(e), trw_hint(e), &kc);
+    if (k == HK_KIND_SCAN && (s->o.worm_mask & (1u << c.st)) && !(e->flags & F_ALERTED) &&
+        c.conf >= 0.5) {
+        struct hk_alert a;
+        memset(&a, 0, sizeof(a));
+        a.type = HK_ALERT_WORM_SOURCE;
+        a.ts_ms = s->now_ms;
+        a.interval_start_ms = s->now_ms;
+        e->flags |= F_ALERTED;
+        hk_sensor_profile_of(s, t, (uint32_t)(e - t->e), &a.prof);
+        a.port = a.prof.nports_listed ? a.prof.ports[0] : 0;
+        a.proto = (a.prof.protos & 1) ? 6 : (a.prof.protos & 2) ? 17 : 1;
+        a.magnitude = a.prof.confidence;
+        a.count = a.prof.probes;
+        a.nsrc = 1;
+        a.srcs[0] = a.prof.src;
+        hk_emit_alert(s, &a);
+    }
+}
+
+static void addr_of(const struct srctab *t, uint32_t i, struct hk_addr *a)
+{
+    memset(a, 0, sizeof(*a));
+    if (t->v6) {
+        a->v6 = 1;
+        memcpy(a->a, t->a6[i], 16);
+        return;
+    }
+    a->a[0] = (uint8_t)(t->e[i].key >> 24);
+    a->a[1] = (uint8_t)(t->e[i].key >> 16);
+    a->a[2] = (uint8_t)(t->e[i].key >> 8);
+    a->a[3] = (uint8_t)t->e[i].key;
+}
+
+bool hk_flood_source(const struct hk_sensor *s, const struct src_ent *e)
+{
+    if (!s->nvictims || !e->nports_listed || e->resp * 2 >= e->probes)
+        return false;
+    for (int k = 0; k < 16; k++) {
+        const struct victim *v = &s->victims[k];
+        if (v->used && v->dst == e->dst0 && v->port == e->ports[0])
+            return true;
+    }
+    return false;
+}
+
+void hk_sensor_profile_of(struct hk_sensor *s, struct srctab *t, uint32_t i, struct hk_profile *p)
+{
+    const struct src_ent *e = &t->e[i];
+    double kc;
+
+    memset(p, 0, sizeof(*p));
+    addr_of(t, i, &p->src);
+    p->first_ms = s->base_ms + e->first_ms;
+    p->last_ms = s->base_ms + e->last_ms;
+    p->probes = e->probes;
+    p->replies = e->resp;
+    p->targets = targets_of(s, e);
+    p->nports = nports_of(e);
+    p->nports_listed = e->nports_listed;
+    memcpy(p->ports, e->ports, sizeof(p->ports));
+    p->protos = e->protos;
+    p->tcpmix = e->tcpmix;
+    p->rate_pps = rate_of(e);
+    p->kind = hk_kind_of(e->probes, e->resp, p->targets, p->nports, p->rate_pps, trw_hint(e), &kc);
+    p->confidence = kc;
+    if (p->kind == HK_KIND_MISC && p->targets <= 2 && hk_flood_source(s, e)) {
+        p->kind = HK_KIND_FLOOD; /* one of many (spoofed) sources of a flood */
+        p->confidence = 0.8;
+    }
+    p->sweep24_s = -1;
+    p->coverage = -1;
+    if (s->mon_size > 0)
+        p->coverage = p->targets / s->mon_size;
+    if (!t->v6) {
+        p->target0.a[0] = (uint8_t)(e->dst0 >> 24);
+        p->target0.a[1] = (uint8_t)(e->dst0 >> 16);
+        p->target0.a[2] = (uint8_t)(e->dst0 >> 8);
+        p->target0.a[3] = (uint8_t)e->dst0;
+    }
+    if ((e->tool >> 3) >= 2) {
+        uint8_t m = e->tool & 7;
+        if (m & 1) /* masscan's relation is the least likely to hold by chance */
+            p->tool = HK_TOOL_MASSCAN;
+        else if (m == 2)
+            p->tool = HK_TOOL_ZMAP;
+        else if (m == 4)
+            p->tool = HK_TOOL_MIRAI;
+    }
+    if (e->flags & F_TRW_SCAN)
+        p->trw = HK_TRW_SCANNER;
+    else if (e->flags & F_TRW_BEN)
+        p->trw = HK_TRW_BENIGN;
+    else if (e->flags & F_TRW_ANY)
+        p->trw = HK_TRW_PENDING;
+    if (p->kind != HK_KIND_SCAN)
+        return;
+    if (e->sample && !(e->flags & F_FINAL)) {
+        const struct sample *sm = &s->samples[e->sample - 1];
+        struct cls_out c;
+        hk_classify(sm->d, &sm->tm, sm->n, src32(t, e), e->probes, p->targets, p->nports, &c);
+        p->strategy = c.st;
+        p->confidence = c.conf;
+        p->needs = c.needs;
+        p->sweep24_s = c.sweep24;
+    } else if ((e->strat & 15) != HK_STRAT_NONE) {
+        p->strategy = (enum hk_strat)(e->strat & 15);
+        p->confidence = (e->strat >> 4) / 15.0;
+        if (p->strategy == HK_STRAT_UNDETERMINED)
+            p->needs = e->aux;
+        else if (e->aux)
+            p->sweep24_s = exp2((e->aux - 1) / 16.0) - 1;
+    } else {
+        p->strategy = HK_STRAT_UNDETERMINED;
+        p->needs = e->flags & F_NOSAMPLE ? 0 : 4;
+        p->confidence = 0;
+    }
+    if (p->sweep24_s < 0 && p->targets >= 2 && e->last_ms > e->first_ms)
+        p->sweep24_s = 256.0 * (e->last_ms - e->first_ms) / 1000.0 / (p->targets - 1);
+    if (p->strategy == HK_STRAT_TARGETED || p->strategy == HK_STRAT_UNDETERMINED)
+        p->needs = p->strategy == HK_STRAT_TARGETED ? 0 : p->needs;
+}
+
+hk_err hk_sensor_lookup(struct hk_sensor *s, const struct hk_addr *src, struct hk_profile *out)
+{
+    struct src_ent *e;
+    struct srctab *t = src->v6 ? &s->t6 : &s->t4;
+    uint32_t key;
+
+    if (src->v6)
+        key = hk_hash_v6(src->a);
+    else
+        key = ((uint32_t)src->a[0] << 24) | ((uint32_t)src->a[1] << 16) |
+              ((uint32_t)src->a[2] << 8) | src->a[3];
+    e = hk_tab_find(s, t, key, src->v6 ? src->a : NULL);
+    if (!e)
+        return HK_ENOTFOUND;
+    hk_sensor_profile_of(s, t, (uint32_t)(e - t->e), out);
+    return HK_OK;
+}
+
+void hk_sensor_each(struct hk_sensor *s, void (*fn)(void *u, const struct hk_profile *p), void *u)
+{
+    struct srctab *tabs[2] = {&s->t4, &s->t6};
+
+    for (int k = 0; k < 2; k++) {
+        struct srctab *t = tabs[k];
+        size_t n = (size_t)t->nb * HK_WAYS;
+        if (!t->count)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            struct hk_profile p;
+            if (!t->e[i].probes)
+                continue;
+            hk_sensor_profile_of(s, t, (uint32_t)i, &p);
+            fn(u, &p);
+        }
+    }
+}
+
+void hk_sensor_finish(struct hk_sensor *s)
+{
+    struct srctab *tabs[2] = {&s->t4, &s->t6};
+
+    if (s->finished)
+        return;
+    s->finished = true;
+    if (s->started)
+        hk_ports_finish(s);
+    for (int k = 0; k < 2; k++) {
+        struct srctab *t = tabs[k];
+        size_t n = (size_t)t->nb * HK_WAYS;
+        if (!t->count)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            struct src_ent *e = &t->e[i];
+            if (!e->probes)
+                continue;
+            if (e->sample && !(e->flags & F_FINAL))
+                hk_sensor_classify_entry(s, t, e, true);
+            hk_emit_profile(s, t, (uint32_t)i);
+        }
+    }
+}
+
+void hk_sensor_get_stats(const struct hk_sensor *s, struct hk_sensor_stats *out)
+{
+    *out = s->st;
+    out->sources_now = s->t4.count + s->t6.count;
+    out->last_ms = s->now_ms;
+    out->table_entries = ((uint64_t)s->t4.nb + s->t6.nb) * HK_WAYS;
+    out->table_bytes = s->t4.map_len + s->t6.map_len + (uint64_t)s->t6.nb * HK_WAYS * 16;
+    out->samples_used = s->o.max_samples - s->nfree;
+    out->sample_bytes = sizeof(struct sample);
+}
+
+const struct hk_trace_pt *hk_sensor_trace(const struct hk_sensor *s, int i, size_t *n,
+                                          int64_t *base_ms, uint64_t *probes)
+{
+    if (i < 0 || i >= s->o.nplot) {
+        *n = 0;
+        return NULL;
+    }
+    *n = s->tr[i].n;
+    *base_ms = s->base_ms;
+    *probes = s->tr[i].probes;
+    return s->tr[i].pt;
+}

@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sensor's output: JSON lines (one object per profile, per port interval, per alert,
+ * told apart by "type"), written with stdio directly because millions of profiles may be
+ * written and every field is a number or a fixed string (addresses, RFC 3339 times, names);
+ * the human summary; and address and prefix parsing and formatting.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hikeshi/core.h"
+#include "sensor/sensor_int.h"
+
+void hk_emit_profile(struct hk_sensor *s, struct srctab *t, uint32_t i);
+void hk_emit_alert(struct hk_sensor *s, const struct hk_alert *a);
+void hk_emit_port_iv(struct hk_sensor *s, const struct hk_port_iv *iv);
+const char *hk_port_proto_name(uint8_t proto);
+
+void hk_addr_fmt(const struct hk_addr *a, char *out, size_t n)
+{
+    if (!inet_ntop(a->v6 ? AF_INET6 : AF_INET, a->a, out, (socklen_t)n) && n)
+        out[0] = '\0';
+}
+
+hk_err hk_addr_parse(const char *s, struct hk_addr *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (inet_pton(AF_INET, s, out->a) == 1)
+        return HK_OK;
+    if (inet_pton(AF_INET6, s, out->a) == 1) {
+        out->v6 = 1;
+        return HK_OK;
+    }
+    return HK_EINVAL;
+}
+
+hk_err hk_prefix_parse(const char *s, struct hk_prefix *out, struct hk_errmsg *em)
+{
+    char buf[64];
+    const char *slash = strchr(s, '/');
+    size_t n = slash ? (size_t)(slash - s) : strlen(s);
+    int64_t len;
+
+    if (n == 0 || n >= sizeof(buf))
+        return hk_errf(em, HK_EINVAL, "bad prefix '%s'", s);
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (hk_addr_parse(buf, &out->addr) != HK_OK)
+        return hk_errf(em, HK_EINVAL, "bad prefix '%s'", s);
+    len = out->addr.v6 ? 128 : 32;
+    if (slash &&
+        (hk_parse_i64(slash + 1, &len) != HK_OK || len < 0 || len > (out->addr.v6 ? 128 : 32)))
+        return hk_errf(em, HK_EINVAL, "bad prefix length in '%s'", s);
+    out->len = (uint8_t)len;
+    /* Clear the host bits. */
+    for (int b = (int)len; b < (out->addr.v6 ? 128 : 32); b++)
+        out->addr.a[b / 8] &= (uint8_t) ~(0x80 >> (b % 8));
+    return HK_OK;
+}
+
+void hk_fmt_time_ms(int64_t ms, char out[40])
+{
+    time_t sec = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    int frac = (int)(ms - (int64_t)sec * 1000);
+    struct tm tm;
+
+    if (!gmtime_r(&sec, &tm)) {
+        (void)snprintf(out, 40, "1970-01-01T00:00:00.000Z");
+        return;
+    }
+    (void)snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (tm.tm_year + 1900) % 10000,
+                   (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+                   tm.tm_sec % 100, frac % 1000);
+}
+
+static void protos_fmt(uint8_t pr, char *out, size_t n)
+{
+    static const char *const names[] = {"tcp", "udp", "icmp", "other"};
+    size_t len = 0;
+
+    out[0] = '\0';
+    for (int i = 0; i < 4; i++) {
+        if (!(pr & (1u << i)))
+            continue;
+        int k = snprintf(out + len, n - len, "%s%s", len ? "+" : "", names[i]);
+        if (k < 0 || (size_t)k >= n - len)
+            break;
+        len += (size_t)k;
+    }
+    if (!out[0])
+        (void)snprintf(out, n, "other");
+}
+
+static void tcpmix_fmt(uint8_t m, char *out, size_t n)
+{
+    static const char *const names[] = {"S", "SA", "R", "A", "F"};
+    size_t len = 0;
+
+    out[0] = '\0';
+    for (int i = 0; i < 5; i++) {
+        if (!(m & (1u << i)))
+            continue;
+        int k = snprintf(out + len, n - len, "%s%s", len ? "," : "", names[i]);
+        if (k < 0 || (size_t)k >= n - len)
+            break;
+        len += (size_t)k;
+    }
+}
+
+/* ---- a profile line without stdio formatting (millions may be written) ---- */
+
+struct line {
+    char b[768];
+    size_t n;
+};
+
+static void app(struct line *l, const char *s)
+{
+    size_t k = strlen(s);
+
+    if (l->n + k < sizeof(l->b)) {
+        memcpy(l->b + l->n, s, k);
+        l->n += k;
+    }
+}
+
+static void app_u(struct line *l, uint64_t v)
+{
+    char t[24];
+    int k = 0;
+
+    do {
+        t[k++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (k && l->n < sizeof(l->b) - 1)
+        l->b[l->n++] = t[--k];
+}
+
+/* A non-negative number with prec decimals, or null when negative (unknown). */
+static void app_fix(struct line *l, double v, int prec)
+{
+    static const uint64_t scale[] = {1,      10,      100,      1000,      10000,
+                                     100000, 1000000, 10000000, 100000000, 1000000000};
+    uint64_t x, sc = scale[prec];
+
+    if (v < 0 || v != v) {
+        app(l, "null");
+        return;
+    }
+    if (v > 1e12) {
+        char t[40];
+        (void)snprintf(t, sizeof(t), "%.*f", prec, v);
+        app(l, t);
+        return;
+    }
+    x = (uint64_t)(v * (double)sc + 0.5);
+    app_u(l, x / sc);
+    if (prec) {
+        char t[12];
+        uint64_t fr = x % sc;
+        for (int i = prec - 1; i >= 0; i--) {
+            t[i] = (char)('0' + fr % 10);
+            fr /= 10;
+        }
+        t[prec] = '\0';
+        app(l, ".");
+        app(l, t);
+    }
+}
+
+static void app_addr(struct line *l, const struct hk_addr *a)
+{
+    char t[64];
+
+    if (a->v6) {
+        hk_addr_fmt(a, t, sizeof(t));
+        app(l, t);
+        return;
+    }
+    for (int i = 0; i < 4; i++) {
+        if (i)
+            app(l, ".");
+        app_u(l, a->a[i]);
+    }
+}
+
+/* RFC 3339 with milliseconds; the date and time of the last second are cached. */
+static void app_time(struct line *l, int64_t ms)
+{
+    static _Thread_local int64_t last_sec = INT64_MIN;
+    static _Thread_local char last[40];
+    int64_t sec = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    char t[8];
+    int frac = (int)(ms - sec * 1000);
+
+    if (sec != last_sec) {
+        hk_fmt_time_ms(sec * 1000, last);
+        last[19] = '\0'; /* up to the seconds */
+        last_sec = sec;
+    }
+    app(l, last);
+    t[0] = '.';
+    t[1] = (char)('0' + frac / 100);
+    t[2] = (char)('0' + frac / 10 % 10);
+    t[3] = (char)('0' + frac % 10);
+    t[4] = 'Z';
+    t[5] = '\0';
+    app(l, t);
+}
+
+void hk_sensor_json_profile(FILE *f, const struct hk_profile *p)
+{
+    struct line l;
+    char proto[32], mix[32];
+
+    l.n = 0;
+    protos_fmt(p->protos, proto, sizeof(proto));
+    tcpmix_fmt(p->tcpmix, mix, sizeof(mix));
+    app(&l, "{\"type\":\"profile\",\"src\":\"");
+    app_addr(&l, &p->src);
+    app(&l, "\",\"first\":\"");
+    app_time(&l, p->first_ms);
+    app(&l, "\",\"last\":\"");
+    app_time(&l, p->last_ms);
+    app(&l, "\",\"probes\":");
+    app_u(&l, p->probes);
+    app(&l, ",\"targets\":");
+    app_u(&l, p->targets);
+    app(&l, ",\"ports\":[");
+    for (int i = 0; i < p->nports_listed; i++) {
+        if (i)
+            app(&l, ",");
+        app_u(&l, p->ports[i]);
+    }
+    app(&l, "],\"nports\":");
+    app_u(&l, p->nports);
+    app(&l, ",\"proto\":\"");
+    app(&l, proto);
+    app(&l, "\"");
+    if (mix[0]) {
+        app(&l, ",\"tcp_flags\":\"");
+        app(&l, mix);
+        app(&l, "\"");
+    }
+    app(&l, ",\"replies\":");
+    app_u(&l, p->replies);
+    app(&l, ",\"rate_pps\":");
+    app_fix(&l, p->rate_pps, 3);
+    app(&l, ",\"kind\":\"");
+    app(&l, hk_kind_name(p->kind));
+    app(&l, "\"");
+    if (p->kind == HK_KIND_SCAN) {
+        app(&l, ",\"strategy\":\"");
+        app(&l, hk_strat_name(p->strategy));
+        app(&l, "\"");
+        if (p->strategy == HK_STRAT_UNDETERMINED) {
+            app(&l, ",\"needs\":");
+            app_u(&l, p->needs);
+        }
+    }
+    app(&l, ",\"confidence\":");
+    app_fix(&l, p->confidence, 2);
+    app(&l, ",\"sweep24_s\":");
+    app_fix(&l, p->sweep24_s, 1);
+    if (p->tool != HK_TOOL_NONE) {
+        app(&l, ",\"tool\":\"");
+        app(&l, hk_tool_name(p->tool));
+        app(&l, "\"");
+    }
+    if (p->trw != HK_TRW_NONE) {
+        app(&l, ",\"trw\":\"");
+        app(&l, p->trw == HK_TRW_SCANNER  ? "scanner"
+                : p->trw == HK_TRW_BENIGN ? "benign"
+                                          : "pending");
+        app(&l, "\"");
+    }
+    if (p->coverage >= 0) {
+        app(&l, ",\"coverage\":");
+        app_fix(&l, p->coverage, 9);
+    }
+    if (p->kind == HK_KIND_FLOOD || p->kind == HK_KIND_PORTSCAN) {
+        app(&l, ",\"target\":\"");
+        app_addr(&l, &p->target0);
+        app(&l, "\"");
+    }
+    app(&l, "}\n");
+    (void)fwrite(l.b, 1, l.n, f);
+}
+
+void hk_sensor_json_alert(FILE *f, const struct hk_alert *a)
+{
+    char t[40], st[40], src[64];
+
+    hk_fmt_time_ms(a->ts_ms, t);
+    hk_fmt_time_ms(a->interval_start_ms, st);
+    (void)fprintf(f,
+                  "{\"type\":\"alert\",\"alert\":\"%s\",\"time\":\"%s\",\"port\":%u,"
+                  "\"proto\":\"%s\",\"magnitude\":%.2f",
+                  a->type == HK_ALERT_PORT_SURGE ? "port-surge" : "worm-source", t, a->port,
+                  hk_port_proto_name(a->proto), a->magnitude);
+    if (a->type == HK_ALERT_PORT_SURGE)
+        (void)fprintf(f,
+                      ",\"interval_start\":\"%s\",\"count\":%u,\"baseline\":%.2f,"
+                      "\"threshold\":%.2f",
+                      st, a->count, a->baseline, a->threshold);
+    (void)fputs(",\"sources\":[", f);
+    for (int i = 0; i < a->nsrc; i++) {
+        hk_addr_fmt(&a->srcs[i], src, sizeof(src));
+        (void)fprintf(f, "%s\"%s\"", i ? "," : "", src);
+    }
+    (void)fputc(']', f);
+    if (a->type == HK_ALERT_WORM_SOURCE) {
+        hk_addr_fmt(&a->prof.src, src, sizeof(src));
+        (void)fprintf(f,
+                      ",\"src\":\"%s\",\"strategy\":\"%s\",\"kind\":\"%s\",\"probes\":%u,"
+                      "\"confidence\":%.2f,\"ports\":[",
+                      src, hk_strat_name(a->prof.strategy), hk_kind_name(a->prof.kind),
+                      a->prof.probes, a->prof.confidence);
+        for (int i = 0; i < a->prof.nports_listed; i++)
+            (void)fprintf(f, "%s%u", i ? "," : "", a->prof.ports[i]);
+        (void)fputc(']', f);
+    }
+    (void)fputs("}\n", f);
+}
+
+void hk_sensor_json_port_iv(FILE *f, const struct hk_port_iv *iv)
+{
+    char t[40];
+
+    hk_fmt_time_ms(iv->start_ms, t);
+    (void)fprintf(f,
+                  "{\"type\":\"port-interval\",\"start\":\"%s\",\"interval_s\":%u,\"port\":%u,"
+                  "\"proto\":\"%s\",\"packets\":%llu,\"sources\":%u,\"targets\":%u}\n",
+                  t, iv->interval_s, iv->port, hk_port_proto_name(iv->proto),
+                  (unsigned long long)iv->packets, iv->sources, iv->targets);
+}
+
+void hk_emit_profile(struct hk_sensor *s, struct srctab *t, uint32_t i)
+{
+    const struct src_ent *e = &t->e[i];
+    struct hk_profile p;
+
+    /* Below --min-probes nothing is written: only the kind is counted, and with fewer than
+     * three probes it can only be backscatter, a walk-flagged scan, a flood's (spoofed)
+     * source or misc (hk_kind_of, hk_sensor_profile_of). */
+    if (e->probes < s->o.min_probes && e->probes < 3) {
+        s->st.by_kind[e->resp * 2 >= e->probes  ? HK_KIND_BACKSCATTER
+                      : (e->flags & F_TRW_SCAN) ? HK_KIND_SCAN
+                      : hk_flood_source(s, e)   ? HK_KIND_FLOOD
+                                                : HK_KIND_MISC]++;
+        return;
+    }
+    hk_sensor_profile_of(s, t, i, &p);
+    s->st.by_kind[p.kind]++;
+    if (p.kind == HK_KIND_SCAN)
+        s->st.by_strat[p.strategy]++;
+    if (!s->o.out || t->e[i].probes < s->o.min_probes)
+        return;
+    hk_sensor_json_profile(s->o.out, &p);
+    s->st.profiles_written++;
+}
+
+void hk_emit_alert(struct hk_sensor *s, const struct hk_alert *a)
+{
+    s->st.alerts++;
+    if (s->o.out)
+        hk_sensor_json_alert(s->o.out, a);
+    if (s->o.on_alert)
+        s->o.on_alert(s->o.user, a);
+}
+
+void hk_emit_port_iv(struct hk_sensor *s, const struct hk_port_iv *iv)
+{
+    if (s->o.out) {
+        hk_sensor_json_port_iv(s->o.out, iv);
+        s->st.intervals_written++;
+    }
+    if (s->o.on_interval)
+        s->o.on_interval(s->o.user, iv);
+}
+
+/* ---- summary ---- */
+
+struct topn {
+    struct hk_profile *p;
+    int n, cap;
+};
+
+static void collect(void *u, const struct hk_profile *p)
+{
+    struct topn *t = u;
+    int pos;
+
+    if (p->kind == HK_KIND_MISC)
+        return;
+    pos = t->n < t->cap ? t->n : t->cap - 1;
+    if (t->n == t->cap && t->p[pos].probes >= p->probes)
+        return;
+    while (pos > 0 && t->p[pos - 1].probes < p->probes) {
+        t->p[pos] = t->p[pos - 1];
+        pos--;
+    }
+    t->p[pos] = *p;
+    if (t->n < t->cap)
+        t->n++;
+}
+
+void hk_sensor_summary(struct hk_sensor *s, FILE *f, int top)
+{
+    struct hk_sensor_stats st;
+    struct topn tn = {NULL, 0, top > 0 ? top : 1};
+    char a[40], b[40];
+
+    hk_sensor_get_stats(s, &st);
+    tn.p = hk_xcalloc((size_t)tn.cap, sizeof(*tn.p));
+    hk_sensor_each(s, collect, &tn);
+    hk_fmt_time_ms(st.first_ms, a);
+    hk_fmt_time_ms(st.last_ms, b);
+    (void)fprintf(f, "hikeshi sensor: %llu packets analysed, %s to %s\n",
+                  (unsigned long long)(st.packets - st.outside), st.packets ? a : "-",
+                  st.packets ? b : "-");
+    if (st.trunc + st.notip + st.bad + st.frag + st.outside)
+        (void)fprintf(f,
+                      "  not analysed: %llu truncated, %llu not IP, %llu malformed, %llu "
+                      "fragments, %llu outside the monitored space\n",
+                      (unsigned long long)st.trunc, (unsigned long long)st.notip,
+                      (unsigned long long)st.bad, (unsigned long long)st.frag,
+                      (unsigned long long)st.outside);
+    (void)fprintf(f, "  sources: %llu seen, %llu tracked at the end, %llu evicted\n",
+                  (unsigned long long)st.sources_seen, (unsigned long long)st.sources_now,
+                  (unsigned long long)st.evicted);
+    (void)fprintf(f,
+                  "  kinds: scan %llu, port-scan %llu, backscatter %llu, flood %llu, misc %llu\n",
+                  (unsigned long long)st.by_kind[HK_KIND_SCAN],
+                  (unsigned long long)st.by_kind[HK_KIND_PORTSCAN],
+                  (unsigned long long)st.by_kind[HK_KIND_BACKSCATTER],
+                  (unsigned long long)st.by_kind[HK_KIND_FLOOD],
+                  (unsigned long long)st.by_kind[HK_KIND_MISC]);
+    (void)fprintf(f, "  scan strategies:");
+    for (int i = HK_STRAT_UNDETERMINED; i <= HK_STRAT_TARGETED; i++)
+        (void)fprintf(f, " %s %llu%s", hk_strat_name((enum hk_strat)i),
+                      (unsigned long long)st.by_strat[i], i < HK_STRAT_TARGETED ? "," : "\n");
+    (void)fprintf(f, "  alerts: %llu\n", (unsigned long long)st.alerts);
+    (void)fprintf(f,
+                  "  memory: source table %.1f MiB (%llu entries of 64 bytes, %llu in use); %llu "
+                  "strategy samples of %llu bytes\n",
+                  (double)st.table_bytes / 1048576.0, (unsigned long long)st.table_entries,
+                  (unsigned long long)st.sources_now, (unsigned long long)st.samples_used,
+                  (unsigned long long)st.sample_bytes);
+    if (st.samples_exhausted)
+        (void)fprintf(f, "  note: %llu scanners found the sample pool full (--max-samples)\n",
+                      (unsigned long long)st.samples_exhausted);
+    if (tn.n)
+        (void)fprintf(f, "\n  %-39s %10s %8s %-12s %-16s %5s %10s %s\n", "source", "probes",
+                      "targets", "kind", "strategy", "conf", "sweep24_s", "ports");
+    for (int i = 0; i < tn.n; i++) {
+        const struct hk_profile *p = &tn.p[i];
+        char src[64], sw[32], ports[48] = "";
+        size_t len = 0;
+        hk_addr_fmt(&p->src, src, sizeof(src));
+        if (p->sweep24_s >= 0)
+            (void)snprintf(sw, sizeof(sw), "%.1f", p->sweep24_s);
+        else
+            (void)snprintf(sw, sizeof(sw), "-");
+        for (int k = 0; k < p->nports_listed; k++) {
+            int w = snprintf(ports + len, sizeof(ports) - len, "%s%u", k ? "," : "", p->ports[k]);
+            if (w < 0 || (size_t)w >= sizeof(ports) - len)
+                break;
+            len += (size_t)w;
+        }
+        (void)fprintf(f, "  %-39s %10u %8u %-12s %-16s %5.2f %10s %s%s%s\n", src, p->probes,
+                      p->targets, hk_kind_name(p->kind),
+                      p->kind == HK_KIND_SCAN ? hk_strat_name(p->strategy) : "-", p->confidence, sw,
+                      ports, p->tool ? " tool=" : "", p->tool ? hk_tool_name(p->tool) : "");
+    }
+    free(tn.p);
+}
