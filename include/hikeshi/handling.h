@@ -192,6 +192,40 @@ hk_err hk_observation_push(struct hk_ctx *ctx, json_t *body, json_t **out);
  * "next_cursor": id|null}. */
 hk_err hk_observation_list(struct hk_ctx *ctx, json_t *params, json_t **out);
 
+/* ---- notification of the responsible teams (notify.c) ---- */
+
+struct hk_mail_config;
+/*
+ * Routes an incident's observables through the team directory, groups them by team, and
+ * for each team with an e-mail address opens an investigation (the cooperation request,
+ * due "due_at" or in three days) and queues one outbox message carrying only that team's
+ * rows, in its language and attachment format. Staff; the caller's transaction.
+ * body: {"due_at"?, "request"?}. *out: {"incident_id", "notified": [{team,
+ * investigation_id, outbox_id, to, rows, language} | {team, skipped}], "unrouted": [...]}.
+ */
+hk_err hk_incident_notify(struct hk_ctx *ctx, int64_t incident_id, json_t *body, json_t **out);
+/* Queues one reminder (in reply to the first message) for each investigation still
+ * waiting past its due time. Staff; the caller's transaction. *out: {"reminders": [...]}. */
+hk_err hk_outbox_remind(struct hk_ctx *ctx, json_t **out);
+/*
+ * Delivers up to max due outbox messages through SMTP (mc), each outside any transaction,
+ * then records its result in its own transaction: Message-ID, time, SMTP reply, an "out"
+ * message on the investigation, which moves to "waiting". Failures are retried with
+ * backoff, then marked failed. Counts what was sent and what failed.
+ */
+hk_err hk_outbox_deliver(struct hk_store *st, const struct hk_config *cfg,
+                         const struct hk_mail_config *mc, size_t max, size_t *sent, size_t *failed,
+                         struct hk_errmsg *em);
+/*
+ * Threads a reply onto its investigation: the first of message_ids (In-Reply-To, then
+ * References) that is the Message-ID of a message we sent, else the ticket tag
+ * ([hikeshi#N], an investigation id). Adds an "in" message and moves the investigation
+ * to "answered". HK_ENOTFOUND when nothing matches. The caller's transaction.
+ */
+hk_err hk_investigation_thread_reply(struct hk_ctx *ctx, const char *const *message_ids,
+                                     size_t nids, int64_t ticket, const char *body,
+                                     int64_t *investigation_id);
+
 /* ---- incidents (incident.c) ---- */
 
 hk_err hk_incident_create(struct hk_ctx *ctx, json_t *body, json_t **out);

@@ -53,11 +53,11 @@ void hk_addr_fmt(const struct hk_addr *a, char *out, size_t n);
 hk_err hk_addr_parse(const char *s, struct hk_addr *out);
 
 /* An address prefix ("192.0.2.0/24", "2001:db8::/32"; no length means a host). */
-struct hk_prefix {
+struct hk_sensor_prefix {
     struct hk_addr addr;
     uint8_t len;
 };
-hk_err hk_prefix_parse(const char *s, struct hk_prefix *out, struct hk_errmsg *em);
+hk_err hk_sensor_prefix_parse(const char *s, struct hk_sensor_prefix *out, struct hk_errmsg *em);
 
 /*
  * One decoded packet: what the analysis needs and nothing else (fixed size, no pointers
@@ -217,7 +217,7 @@ struct hk_sensor_opts {
     uint32_t max_sources; /* table capacity (64 bytes each); default 1,048,576 */
     uint32_t max_samples; /* strategy samples (about 560 bytes each); default 65,536 */
     uint32_t min_probes;  /* profiles with fewer probes are not written; default 3 */
-    struct hk_prefix monitor[HK_SENSOR_MAX_MONITOR];
+    struct hk_sensor_prefix monitor[HK_SENSOR_MAX_MONITOR];
     int nmonitor;
     double ew_lambda;        /* EWMA weight, default 0.25 */
     double ew_k;             /* sigmas, default 3 */

@@ -17,6 +17,9 @@ struct hk_server_opts {
     volatile int *stop; /* optional: set non-zero to stop (tests); else SIGINT/SIGTERM */
     void (*ready)(int port, void *arg); /* optional: called once listening */
     void *ready_arg;
+    /* Optional: deliver the outbox (notifications, reminders) through this mail set-up,
+     * from a thread of its own with its own store connection, polling every second. */
+    const struct hk_mail_config *mail;
 };
 
 /* Parses "host:port" into its parts (host may be "[v6]" or empty for any). */

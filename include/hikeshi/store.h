@@ -30,6 +30,13 @@
 
 /* The named query catalogue (see src/store/sqlite_sql.c for the reference SQL). */
 #define HK_QUERIES(Q)             \
+    Q(OUTBOX_INSERT)              \
+    Q(OUTBOX_DUE)                 \
+    Q(OUTBOX_SENT)                \
+    Q(OUTBOX_RETRY)               \
+    Q(OUTBOX_BY_MESSAGE_ID)       \
+    Q(OUTBOX_OF_INVESTIGATION)    \
+    Q(INVESTIGATIONS_OVERDUE)     \
     Q(USER_INSERT)                \
     Q(USER_BY_NAME)               \
     Q(USER_BY_ID)                 \
@@ -97,10 +104,42 @@
     Q(META_GET)                   \
     Q(META_SET)                   \
     Q(REPORT_COUNT)               \
+    Q(MAIL_IN_BY_SHA)             \
+    Q(MAIL_IN_INSERT)             \
+    Q(MAIL_IN_GET)                \
+    Q(MAIL_IN_ACK_PENDING)        \
+    Q(MAIL_IN_SET_ACK)            \
     Q(OBSERVATION_INSERT)         \
     Q(OBSERVATION_SET_REPORT)     \
     Q(OBSERVATION_LIST)           \
-    Q(OBSERVATION_LIST_ASC)
+    Q(OBSERVATION_LIST_ASC)       \
+    Q(TEAM_INSERT)                \
+    Q(TEAM_UPDATE)                \
+    Q(TEAM_GET)                   \
+    Q(TEAM_BY_NAME)               \
+    Q(TEAM_LIST)                  \
+    Q(TEAM_DELETE)                \
+    Q(TEAM_CHILDREN)              \
+    Q(TEAM_ALL)                   \
+    Q(CONTACT_INSERT)             \
+    Q(CONTACTS_OF_TEAM)           \
+    Q(CONTACTS_CLEAR)             \
+    Q(CONTACT_ALL)                \
+    Q(CONST_INSERT)               \
+    Q(CONST_DELETE)               \
+    Q(CONST_CLEAR)                \
+    Q(CONST_OF_TEAM)              \
+    Q(CONST_OWNER)                \
+    Q(CONST_ALL)                  \
+    Q(PFX2AS_SET)                 \
+    Q(PFX2AS_DATA)                \
+    Q(PFX2AS_INFO)                \
+    Q(ROUTE_GENS)                 \
+    Q(ROUTE_INSERT)               \
+    Q(ROUTES_OF_REPORT)           \
+    Q(ROUTES_OF_INCIDENT)         \
+    Q(INCIDENT_ROUTE_TEAM)        \
+    Q(INCIDENT_SET_TEAM)
 
 enum hk_query {
 #define HK_Q_ENUM(name) HK_Q_##name,

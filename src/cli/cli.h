@@ -84,6 +84,13 @@ int cmd_simulate(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_exercise(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_vuln_cvss(struct cli *c, const struct cmd *cmd, struct args *a);
 
+/* Mail set-up (cmd_mail.c): true for the mail options; fills mc from options and the
+ * environment (*configured false when neither --smtp nor --mail-from is given). */
+struct hk_mail_config;
+bool cli_mail_option(const char *k);
+int cli_mail_config(const struct args *a, struct hk_mail_config *mc, bool *configured);
+int cmd_mail_flush(struct cli *c, const struct cmd *cmd, struct args *a);
+
 int cmd_init(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_serve(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_report_add(struct cli *c, const struct cmd *cmd, struct args *a);
@@ -94,5 +101,11 @@ int cmd_db_check(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_user_add(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_routes(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_observable(struct cli *c, const struct cmd *cmd, struct args *a);
+/* Mail intake and IODEF exchange (cmd_mailin.c). */
+int cmd_mailin(struct cli *c, const struct cmd *cmd, struct args *a);
+int cmd_report_import_iodef(struct cli *c, const struct cmd *cmd, struct args *a);
+int cmd_incident_export_iodef(struct cli *c, const struct cmd *cmd, struct args *a);
+int cmd_team(struct cli *c, const struct cmd *cmd, struct args *a);  /* cmd_team.c */
+int cmd_route(struct cli *c, const struct cmd *cmd, struct args *a); /* cmd_team.c */
 
 #endif

@@ -136,7 +136,7 @@ static int add_monitor(struct run *r, const char *s)
 
     if (r->o.nmonitor >= HK_SENSOR_MAX_MONITOR)
         return cli_fail(HK_EINVAL, "at most %d --monitor prefixes", HK_SENSOR_MAX_MONITOR);
-    if (hk_prefix_parse(s, &r->o.monitor[r->o.nmonitor], &em) != HK_OK)
+    if (hk_sensor_prefix_parse(s, &r->o.monitor[r->o.nmonitor], &em) != HK_OK)
         return cli_fail(HK_EINVAL, "%s", em.text);
     r->o.nmonitor++;
     return 0;

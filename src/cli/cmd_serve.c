@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "hikeshi/mail.h"
 #include "hikeshi/server.h"
 
 /* Opens (creating and migrating) the store and bootstraps the admin user. */
@@ -75,7 +76,7 @@ int cmd_serve(struct cli *c, const struct cmd *cmd, struct args *a)
     for (int i = 0; i < a->nkv; i++)
         if (strcmp(a->kv[i].k, "listen") && strcmp(a->kv[i].k, "threads") &&
             strcmp(a->kv[i].k, "max-body") && strcmp(a->kv[i].k, "correlation-window") &&
-            strcmp(a->kv[i].k, "sla"))
+            strcmp(a->kv[i].k, "sla") && !cli_mail_option(a->kv[i].k))
             return cli_fail(HK_EINVAL, "unknown option '--%s'; see 'hikeshi serve --help'",
                             a->kv[i].k);
     if ((v = arg_get(a, "threads")) && (hk_parse_u64(v, &n) || n < 1 || n > 64))
@@ -91,6 +92,16 @@ int cmd_serve(struct cli *c, const struct cmd *cmd, struct args *a)
         o.cfg.correlation_window = (int64_t)n * 86400;
     if ((v = arg_get(a, "sla")) && hk_config_sla_parse(&o.cfg, v, &em))
         return cli_fail(HK_EINVAL, "--sla: %s", em.text);
+    {
+        static struct hk_mail_config mc;
+        bool on;
+        if ((rc = cli_mail_config(a, &mc, &on)))
+            return rc;
+        if (on) {
+            hk_mail_init();
+            o.mail = &mc;
+        }
+    }
     if ((rc = bootstrap(c)))
         return rc;
     /* The server opens one connection per thread; ours is not needed any more. */

@@ -87,6 +87,8 @@ static const struct fieldmap token_fields[] = {
     {"user", "user", 0}, {"name", "name", 0}, {"ttl", "ttl", 1}, {NULL, NULL, 0}};
 static const struct fieldmap report_state_fields[] = {{"@1", "state", 0}, {NULL, NULL, 0}};
 static const struct fieldmap empty[] = {{NULL, NULL, 0}};
+static const struct fieldmap notify_fields[] = {
+    {"due", "due_at", 0}, {"request", "request", 0}, {NULL, NULL, 0}};
 
 #define TRANSITION(verb, what)                                                                     \
     {                                                                                              \
@@ -95,6 +97,7 @@ static const struct fieldmap empty[] = {{NULL, NULL, 0}};
     }
 
 extern const char hk_cli_sensor_help[]; /* cmd_sensor.c */
+extern const char hk_cli_team_help[];   /* cmd_team.c */
 
 const struct cmd hk_cli_cmds[] = {
     {"init", NULL, NULL, NULL, 0, "[--data DIR]",
@@ -126,6 +129,11 @@ const struct cmd hk_cli_cmds[] = {
      "    Each line is a report object as for 'report add' ({\"content\": ...}). Locally the\n"
      "    import runs in transactions of --batch lines (default 10000); against a server it\n"
      "    is sent in chunks under the body limit. Malformed lines are skipped and counted.\n"},
+    {"report", "import-iodef", NULL, NULL, 1, "FILE|- [--tlp TLP]",
+     "submit an IODEF v2 document (RFC 7970) as a report", NULL, NULL, cmd_report_import_iodef,
+     "    The document's incidents, assessments, contacts' names and event data (addresses,\n"
+     "    domains, ports, URLs, times) become the report's content; its classification comes\n"
+     "    from an IncidentCategory naming an RSIT class/type, or from the SystemImpact type.\n"},
     {"report", "triage", "POST", "/api/v1/reports/%s/triage", 1,
      "ID [--incident N | --title T --severity S ...]",
      "classify a report and attach it to an incident (or open a new one)", triage_fields, NULL,
@@ -182,9 +190,61 @@ const struct cmd hk_cli_cmds[] = {
      "INCIDENT --title T [--assignee U] [--due TIME]", "add a task", task_fields, NULL, NULL, NULL},
     {"task", "update", "PATCH", "/api/v1/tasks/%s", 1, "ID [--title T] [--assignee U] [--done]",
      "edit a task or mark it done", task_update_fields, NULL, NULL, NULL},
+    {"incident", "export-iodef", NULL, NULL, 1, "ID [--team NAME] [--contact EMAIL]",
+     "print an incident as an IODEF v2 document (RFC 7970)", NULL, NULL, cmd_incident_export_iodef,
+     "    IncidentID name= is --team (or env HIKESHI_TEAM), the issuing CSIRT. The incident's\n"
+     "    observables become EventData/Flow/System/Node entries (Address ipv4-addr, ipv6-addr,\n"
+     "    e-mail, site-uri; DomainData/Name), hashes and CVE names AdditionalData. The\n"
+     "    document validates against iodef-2.0.xsd (tests/data/iodef/).\n"},
+    {"mail-in", NULL, NULL, NULL, 0,
+     "[--maildir DIR [--processed DIR | --delete] [--batch N]] [--ack] [--gnupghome DIR]",
+     "take in received mail: one message on standard input, or a Maildir", NULL, NULL, cmd_mailin,
+     "    Every message is stored raw (table mail_in) together with the reports it becomes:\n"
+     "    X-ARF v3/v4 documents, IODEF documents, or else its text. A message that cannot be\n"
+     "    parsed is stored anyway and its report says why. PGP/MIME signatures are verified\n"
+     "    against --gnupghome (or env HIKESHI_MAIL_GNUPGHOME, GNUPGHOME). With --maildir, the\n"
+     "    files of new/ and cur/ are stored in transactions of --batch (default 100) and moved\n"
+     "    to --processed (default DIR/.Processed) or deleted (--delete) only after commit.\n"
+     "    --ack queues acknowledgements of new reports (never for auto-replies, bounces or\n"
+     "    lists). --max-size BYTES bounds a stored message (default 25 MiB). Exit 75 when a\n"
+     "    message could not be stored (the MTA retries).\n"},
     {"observable", NULL, "GET", "/api/v1/observables", 1, "VALUE",
      "which incidents and reports carry an observable (IP, domain, hash, ...)", NULL, NULL,
      cmd_observable, NULL},
+    {"team", "add", "POST", "/api/v1/teams", 0,
+     "--name N [--type T] [--parent P] [--email E] [--network PREFIX]... [--domain D]... "
+     "[--asn N]...",
+     "add a team to the directory", NULL, NULL, cmd_team, hk_cli_team_help},
+    {"team", "list", "GET", "/api/v1/teams", 0, "", "list the team directory", NULL, NULL, cmd_team,
+     NULL},
+    {"team", "show", "GET", "/api/v1/teams/%s", 1, "TEAM",
+     "show a team (name or id): contacts, constituency, member teams, chain", NULL, NULL, cmd_team,
+     NULL},
+    {"team", "edit", "PATCH", "/api/v1/teams/%s", 1,
+     "TEAM [--email E] [--parent P] ... [--network P]... [--remove VALUE]...",
+     "edit a team; --network/--domain/--asn add, --remove removes", NULL, NULL, cmd_team,
+     hk_cli_team_help},
+    {"team", "remove", "DELETE", "/api/v1/teams/%s", 1, "TEAM", "remove a team", NULL, NULL,
+     cmd_team, NULL},
+    {"team", "export", "GET", "/api/v1/teams/export", 0, "[--format json|csv]",
+     "export the whole directory as JSON or CSV", NULL, NULL, cmd_team, NULL},
+    {"team", "import", "POST", "/api/v1/teams/import", 1, "FILE",
+     "import teams from JSON or CSV (created or replaced by name; all or nothing)", NULL, NULL,
+     cmd_team, NULL},
+    {"team", "import-securitytxt", "POST", "/api/v1/teams/%s/securitytxt", 2, "TEAM FILE",
+     "import a team's security.txt (RFC 9116; signed files accepted)", NULL, NULL, cmd_team, NULL},
+    {"route", "load-pfx2as", "POST", "/api/v1/route/pfx2as", 1, "FILE",
+     "replace the prefix-to-AS table (CAIDA pfx2as text)", NULL, NULL, cmd_route,
+     "    Each line is PREFIX<TAB>LENGTH<TAB>ASNS (origins joined by '_' or ','). A bad line\n"
+     "    refuses the whole file with its line number. The table is stored and survives\n"
+     "    restarts; it routes an address no team prefix covers to the team listing its\n"
+     "    origin AS.\n"},
+    {"route", NULL, "GET", "/api/v1/route", 1, "VALUE",
+     "the responsible team for an IP address, domain, URL, e-mail address or ASN", NULL, NULL,
+     cmd_route,
+     "    Prints the most specific team whose constituency covers VALUE, the match (longest\n"
+     "    prefix, longest domain suffix, ASN, or the origin AS from pfx2as), the chain up\n"
+     "    to the coordinating team and the contact to use. Exits 3 when no team is.\n"},
     {"user", "add", NULL, NULL, 1, "NAME --role ROLE [--team T] [--password-stdin]",
      "create a user (roles: admin, handler, reporter, sensor, peer)", NULL, NULL, cmd_user_add,
      "    With --password-stdin the password (8 characters or more) is read from the first\n"
@@ -208,6 +268,21 @@ const struct cmd hk_cli_cmds[] = {
      "[--interface IF | FILE...] [--monitor PREFIX]... [--out FILE] [options]",
      "observe scanning traffic: per-source profiles, scan strategies, port surges", NULL, NULL,
      cmd_sensor, hk_cli_sensor_help},
+    {"incident", "notify", "POST", "/api/v1/incidents/%s/notify", 1,
+     "ID [--due TIME] [--request TEXT]",
+     "notify the responsible teams: one investigation and one message per team", notify_fields,
+     NULL, NULL,
+     "    Routes the incident's observables through the team directory and, for each team,\n"
+     "    opens an investigation and queues one message with only that team's data, in its\n"
+     "    language and preferred attachment format (CSV, X-ARF). A server started with\n"
+     "    --smtp and --mail-from delivers it at once; on a data directory, run\n"
+     "    'hikeshi mail flush'. Replies piped into 'hikeshi mail-in' are threaded back."},
+    {"mail", "flush", NULL, NULL, 0,
+     "--smtp URL --mail-from ADDR [--sign-key KEY] [--gnupghome DIR] [--org NAME]",
+     "deliver the outbox (notifications, reminders) of the data directory now", NULL, NULL,
+     cmd_mail_flush, NULL},
+    {"mail", "remind", "POST", "/api/v1/outbox/remind", 0, "",
+     "queue reminders for investigations waiting past their due time", NULL, NULL, NULL, NULL},
     {"simulate", NULL, NULL, NULL, 1,
      "SCENARIO [--out DIR] [--seed N] [--no-pcap] [--max-packets N] | --list",
      "run a worm-outbreak simulation (infection curve, sensor captures, summary)", NULL, NULL,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "handling/handling_int.h"
+#include "hikeshi/directory.h"
 
 struct inc_fields {
     const char *title, *description, *severity, *tlp, *pap, *rsit_class, *rsit_type;
@@ -247,6 +248,11 @@ hk_err hk_incident_get(struct hk_ctx *ctx, int64_t id, bool full, json_t **out)
         }
         if (hidden)
             filter_observables(i);
+        /* Auto-routing: the responsible teams of the visible reports' observables. */
+        if ((err = hk_route_attach_incident(ctx, i))) {
+            json_decref(i);
+            return err;
+        }
         invs = json_object_get(i, "investigations");
         json_array_foreach(invs, k, inv) json_object_set_new(
             inv, "next_states", hk_lifecycle_next(HK_OBJ_INVESTIGATION, hk_jstr(inv, "state")));

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "handling/handling_int.h"
+#include "hikeshi/directory.h"
 
 static const char *const sources[] = {"api", "email",  "feed",  "sensor", "simulator", "cli",
                                       "web", "import", "phone", "other",  NULL};
@@ -392,10 +393,15 @@ hk_err hk_report_store(struct hk_ctx *ctx, const struct report_in *in, const uin
     for (size_t i = 0; !err && i < n; i++)
         err = hk_store_exec(ctx->st, HK_Q_OBS_LINK_REPORT,
                             HK_SQL_ARGS(hk_sql_int(ids[i]), hk_sql_int(out->id)), NULL);
+    /* Auto-routing: the responsible team of each observable (directory/route.c). */
+    if (!err)
+        err = hk_route_report(ctx, out->id, obs);
     if (!err && cr.best.incident) {
         err = link_incident_obs(ctx, cr.best.incident, ids, n, in->received_at);
         if (!err)
             err = hk_incident_touch(ctx, cr.best.incident, false);
+        if (!err)
+            err = hk_route_incident_team(ctx, cr.best.incident);
         out->incident_id = cr.best.incident;
     }
     if (!err && ctx->batch.active)
@@ -445,6 +451,10 @@ hk_err hk_report_get(struct hk_ctx *ctx, int64_t id, json_t **out)
     }
     json_object_set_new(r, "observables", obs);
     json_object_set_new(r, "next_states", hk_lifecycle_next(HK_OBJ_REPORT, hk_jstr(r, "state")));
+    if ((err = hk_route_attach_report(ctx, r))) {
+        json_decref(r);
+        return err;
+    }
     /* A submitter is told which incident their report joined (a ticket reference), except
      * when that incident is TLP:RED or AMBER+STRICT and closed to them: then not even
      * its existence is disclosed. */
@@ -540,6 +550,8 @@ hk_err hk_report_link(struct hk_ctx *ctx, int64_t report_id, int64_t incident_id
         err = hk_incident_relink_observables(ctx, incident_id);
     if (!err)
         err = hk_incident_touch(ctx, incident_id, true);
+    if (!err)
+        err = hk_route_incident_team(ctx, incident_id);
     b = json_pack("{s:I}", "incident_id", (json_int_t)prev);
     a = json_pack("{s:I}", "incident_id", (json_int_t)incident_id);
     if (!err)

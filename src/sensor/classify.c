@@ -115,9 +115,12 @@ double hk_lc32_est(uint32_t bits)
 /* ---- kinds ---- */
 
 enum hk_kind hk_kind_of(uint32_t probes, uint32_t resp, uint32_t targets, uint32_t nports,
-                        double rate, int trw, double *conf)
+                        double rate, int trw, bool halfopen, double *conf)
 {
     bool trw_scanner = trw > 0;
+    /* SYNs again and again to a few hosts on a few ports, never completing a handshake
+     * even when answered: a worm going after the hosts it knows (targeted), not a client. */
+    bool repeat = halfopen && targets >= 2 && probes >= 4u * targets && nports <= 3;
 
     *conf = 0.5;
     if (probes == 0)
@@ -136,7 +139,7 @@ enum hk_kind hk_kind_of(uint32_t probes, uint32_t resp, uint32_t targets, uint32
             *conf = probes >= 1000 ? 0.95 : 0.75;
             return HK_KIND_FLOOD;
         }
-        if (targets == 2 && probes >= 8) {
+        if (targets == 2 && (probes >= 8 || repeat)) {
             *conf = 0.6;
             return HK_KIND_SCAN;
         }
@@ -147,8 +150,9 @@ enum hk_kind hk_kind_of(uint32_t probes, uint32_t resp, uint32_t targets, uint32
         *conf = probes >= 3 ? 0.6 : 0.3;
         return HK_KIND_MISC;
     }
-    /* LAN: a client whose first contacts succeed is not scanning, unless it sweeps. */
-    if (trw < 0 && targets < 16) {
+    /* LAN: a client whose first contacts succeed is not scanning, unless it sweeps or keeps
+     * half-opening connections to the same few hosts. */
+    if (trw < 0 && targets < 16 && !repeat) {
         *conf = 0.7;
         return HK_KIND_MISC;
     }
@@ -189,6 +193,58 @@ static double pace24(uint32_t first, uint32_t last, int n)
     return 256.0 * dt / (n - 1);
 }
 
+/* Monitored addresses of prefix (net, mask) inside the /L block of address a. */
+static double overlap(uint32_t net, uint32_t mask, uint32_t a, int L)
+{
+    uint32_t bm = 0xffffffffu << (32 - L);
+    int plen = __builtin_popcount(mask);
+
+    if (plen >= L)
+        return (net & bm) == (a & bm) ? ldexp(1.0, 32 - plen) : 0;
+    return ((a & bm) & mask) == net ? ldexp(1.0, 32 - L) : 0;
+}
+
+/*
+ * Local preference as a darknet can see it: a contrast in density. Uniform scanning spreads
+ * a source's probes over the monitored space in proportion to its parts; a local preference
+ * makes the part near the source (its /8, or its /16) far denser per monitored address than
+ * the rest. For each split (near = monitored space in the source's /8, or in its /16; far =
+ * the rest) that has space on both sides, the log-likelihood ratio of the near count k among
+ * n destinations under H1 (near 16 times denser per address) against H0 (uniform):
+ *   p0 = Mnear / M,  p1 = 16 Mnear / (16 Mnear + Mfar),
+ *   LLR = k ln(p1 / p0) + (n - k) ln((1 - p1) / (1 - p0)).
+ * Code Red II (1/2 same /8, 3/8 same /16) is about 1,000 times denser in its /8 than
+ * elsewhere and about 190 times denser in its /16 than in the rest of its /8, so 16 is a
+ * cautious alternative; the larger of the two ratios is returned.
+ */
+double hk_locality_llr(const uint32_t *d, int n, uint32_t src, const struct cls_space *sp)
+{
+    static const int splits[2] = {8, 16};
+    double best = 0, M = 0;
+
+    if (!sp || sp->n <= 0 || n <= 0)
+        return 0;
+    for (int i = 0; i < sp->n; i++)
+        M += ldexp(1.0, 32 - __builtin_popcount(sp->mask[i]));
+    for (int s = 0; s < 2; s++) {
+        int L = splits[s], k = 0;
+        uint32_t bm = 0xffffffffu << (32 - L);
+        double mn = 0, p0, p1, llr;
+        for (int i = 0; i < sp->n; i++)
+            mn += overlap(sp->net[i], sp->mask[i], src, L);
+        if (mn <= 0 || mn >= M)
+            continue;
+        for (int i = 0; i < n; i++)
+            k += ((d[i] ^ src) & bm) == 0;
+        p0 = mn / M;
+        p1 = 16 * mn / (16 * mn + (M - mn));
+        llr = k * log(p1 / p0) + (n - k) * log((1 - p1) / (1 - p0));
+        if (s == 0 || llr > best)
+            best = llr;
+    }
+    return best;
+}
+
 static void set(struct cls_out *o, enum hk_strat st, double conf, uint32_t needs)
 {
     o->st = st;
@@ -196,8 +252,12 @@ static void set(struct cls_out *o, enum hk_strat st, double conf, uint32_t needs
     o->needs = needs;
 }
 
+/* Evidence a darknet needs for local preference: a likelihood ratio of 10,000. */
+#define LOCAL_LLR 9.2103
+
 void hk_classify(const uint32_t *d, const struct cls_times *tm, int n, uint32_t src,
-                 uint32_t probes, uint32_t targets, uint32_t nports, struct cls_out *o)
+                 uint32_t probes, uint32_t targets, uint32_t nports, const struct cls_space *sp,
+                 struct cls_out *o)
 {
     int la[HK_SAMPLE_K], lb[HK_SAMPLE_K], na = 0, nb = 0;
     int c16 = 0, c8 = 0, cfar = 0;
@@ -244,13 +304,41 @@ void hk_classify(const uint32_t *d, const struct cls_times *tm, int n, uint32_t 
             return;
         }
     }
+    /* A few destinations in the own /24, in order, beside random probes spread so widely
+     * that uniform scanning would almost never hit that /24 (expected < 0.05): the start
+     * of a hybrid whose local sweep is slow (held up by exploits); wait for more of it. */
+    if (na >= 1 && na < 4 && nb >= 8 && fb <= 0.3 && (na == 1 || fa >= 0.75)) {
+        uint32_t lo = UINT32_MAX, hi = 0;
+        for (int i = 0; i < nb; i++) {
+            uint32_t x = d[lb[i]];
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
+        }
+        if ((double)nb * 256.0 / ((double)(hi - lo) + 1.0) < 0.05) {
+            set(o, HK_STRAT_UNDETERMINED, 0, (uint32_t)(4 - na));
+            return;
+        }
+    }
     if (fs >= 0.75) {
         double c = fs * (1 - pow(0.5, n - 1));
         set(o, o->sweep24 >= 300 ? HK_STRAT_SLOWSEQ : HK_STRAT_SEQUENTIAL, c, 0);
         return;
     }
-    /* Code Red II: most probes in the own /8 and /16, some anywhere. */
-    {
+    /* Code Red II seen by a darknet: the monitored space near the source is much denser. */
+    if (sp && sp->n > 0) {
+        double llr = hk_locality_llr(d, n, src, sp);
+        if (llr >= LOCAL_LLR && n >= 8) {
+            set(o, HK_STRAT_LOCALPREF, 1.0 / (1.0 + exp(LOCAL_LLR - llr)), 0);
+            return;
+        }
+        if (llr > 0 && n < HK_SAMPLE_K) {
+            double more = ceil(n * LOCAL_LLR / llr) - n;
+            set(o, HK_STRAT_UNDETERMINED, 0, (uint32_t)(more < 1 ? 1 : more > 255 ? 255 : more));
+            return;
+        }
+    } else {
+        /* Code Red II with its whole traffic visible: most probes in the own /8 and /16,
+         * some anywhere. */
         int classes = (c16 * 10 >= n) + (c8 * 10 >= n) + (cfar * 10 >= n);
         bool local = (c16 + c8) * 10 >= n * 3 && classes >= 2;
         if (local && n >= 16) {

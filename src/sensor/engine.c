@@ -4,9 +4,10 @@
  * of 64-byte entries (one cache line each; a full bucket evicts its idlest entry, weighted
  * towards keeping sources with many probes), a bounded pool of strategy samples (the first
  * 64 distinct destinations and their times) for sources that contact more than one host,
- * and the per-packet updates. Packets are handled in batches: the bucket of every packet of
- * a batch is prefetched before the first is processed, which hides the memory latency when
- * the table is much larger than the cache. Nothing here allocates per packet.
+ * and the per-packet updates. Packets are handled in a software pipeline: each packet's
+ * bucket is prefetched 32 packets before it is processed (and its sample 12 before), which
+ * hides the memory latency when the table is much larger than the cache. The table grows
+ * in place inside a mapping reserved at the cap. Nothing here allocates per packet.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -16,7 +17,8 @@
 #include "hikeshi/core.h"
 #include "sensor/sensor_int.h"
 
-void hk_port_add(struct hk_sensor *s, const struct hk_pkt *p, uint32_t hsrc, uint32_t hdst);
+void hk_port_add(struct hk_sensor *s, const struct hk_pkt *p, uint32_t hsrc, uint32_t hdst,
+                 bool again);
 void hk_ports_close_minute(struct hk_sensor *s, int64_t next_min);
 void hk_ports_finish(struct hk_sensor *s);
 hk_err hk_ports_init(struct hk_sensor *s);
@@ -54,17 +56,19 @@ static void *big_alloc(size_t n)
     return p;
 }
 
-/* The table starts small and doubles up to the cap: memory follows the sources seen, and a
- * small table stays in the cache. */
+/* The table starts small and doubles up to the cap, in place: the mapping is reserved at
+ * the cap (MAP_NORESERVE; untouched pages cost nothing) and memory is touched only as the
+ * table grows, once, so growing never copies into fresh pages nor frees any. A small table
+ * stays in the cache. */
 static hk_err tab_alloc(struct srctab *t, uint32_t nb)
 {
     t->nb = nb;
-    t->map_len = (size_t)t->nb * HK_WAYS * sizeof(struct src_ent);
+    t->map_len = (size_t)t->nb_max * HK_WAYS * sizeof(struct src_ent);
     t->e = big_alloc(t->map_len);
     if (!t->e)
         return HK_ENOMEM;
     if (t->v6) {
-        t->a6 = big_alloc((size_t)t->nb * HK_WAYS * 16);
+        t->a6 = big_alloc((size_t)t->nb_max * HK_WAYS * 16);
         if (!t->a6)
             return HK_ENOMEM;
     }
@@ -73,7 +77,7 @@ static hk_err tab_alloc(struct srctab *t, uint32_t nb)
 
 /* The cap is nb0 * 2^k buckets with nb0 below 1024 (so at most --max-sources, less by under
  * 0.1 %): every growth is an exact doubling, which sends bucket b to buckets 2b and 2b + 1
- * (the bucket index is floor(h * nb / 2^32)), so a growth is one sequential pass. */
+ * (the bucket index is floor(h * nb / 2^32)), so a growth is one pass, in place. */
 static hk_err tab_init(struct srctab *t, uint32_t max, bool v6)
 {
     uint32_t nb = max / HK_WAYS;
@@ -95,7 +99,7 @@ static void tab_free_arrays(struct srctab *t)
     if (t->e)
         (void)munmap(t->e, t->map_len);
     if (t->a6)
-        (void)munmap(t->a6, (size_t)t->nb * HK_WAYS * 16);
+        (void)munmap(t->a6, (size_t)t->nb_max * HK_WAYS * 16);
     t->e = NULL;
     t->a6 = NULL;
 }
@@ -110,7 +114,7 @@ static void prefix_prep(struct hk_sensor *s)
 {
     s->mon_size = 0;
     for (int i = 0; i < s->o.nmonitor; i++) {
-        const struct hk_prefix *p = &s->o.monitor[i];
+        const struct hk_sensor_prefix *p = &s->o.monitor[i];
         if (p->addr.v6) {
             s->mon_size += ldexp(1.0, 128 - p->len);
             continue;
@@ -191,6 +195,12 @@ static uint32_t src32(const struct srctab *t, const struct src_ent *e)
 }
 
 
+/* The hash of a destination: HyperLogLog registers, and the sample's Bloom filter. */
+static inline uint32_t dhash(uint32_t d)
+{
+    return hk_mix32(d * 0x9e3779b1u);
+}
+
 static void sample_release(struct hk_sensor *s, struct src_ent *e)
 {
     if (!e->sample)
@@ -239,11 +249,44 @@ static uint32_t sample_alloc(struct hk_sensor *s)
     return best + 1;
 }
 
-/* Checkpoints (distinct destinations) at which the label is recomputed. */
-static const uint64_t checkpoints = (1ull << 4) | (1ull << 6) | (1ull << 8) | (1ull << 12) |
-                                    (1ull << 16) | (1ull << 24) | (1ull << 32) | (1ull << 48);
+/*
+ * A full sample whose label is still undetermined because the source's own /24 shows only a
+ * few destinations (a WannaCry sweep held up by its exploits while its random probes run on)
+ * keeps its own-/24 destinations and its latest 16 others, in order, and goes on collecting:
+ * the local sweep accumulates until the hybrid rule can decide. At most 1,024 times (about
+ * 48,000 destinations). False when there is nothing local to wait for.
+ */
+static bool sample_compact(struct sample *sm, uint32_t src)
+{
+    int nl = 0, keep_other = 16, j = 0, others = 0;
 
-static void sample_add(struct hk_sensor *s, struct srctab *t, struct src_ent *e, uint32_t dst)
+    if (sm->ncompact >= 1024)
+        return false;
+    for (int i = 0; i < sm->n; i++)
+        nl += (sm->d[i] ^ src) < 256u;
+    if (nl == 0 || nl > HK_SAMPLE_K - 32)
+        return false;
+    others = sm->n - nl;
+    memset(sm->bloom, 0, sizeof(sm->bloom));
+    for (int i = 0; i < sm->n; i++) {
+        uint32_t x = sm->d[i], hb;
+        if ((x ^ src) >= 256u && others-- > keep_other)
+            continue;
+        sm->d[j++] = x;
+        hb = dhash(x) & 255;
+        sm->bloom[hb >> 6] |= 1ull << (hb & 63);
+    }
+    sm->dropped += (uint32_t)(sm->n - j);
+    sm->n = (uint16_t)j;
+    sm->ncompact++;
+    return true;
+}
+
+/* Checkpoints (distinct destinations) at which the label is recomputed. */
+static const uint64_t checkpoints = (1ull << 4) | (1ull << 8) | (1ull << 16) | (1ull << 32);
+
+static void sample_add(struct hk_sensor *s, struct srctab *t, struct src_ent *e, uint32_t dst,
+                       uint32_t hdst)
 {
     struct sample *sm;
     uint32_t hb;
@@ -268,21 +311,23 @@ static void sample_add(struct hk_sensor *s, struct srctab *t, struct src_ent *e,
         sm->v6 = t->v6;
         sm->used = 1;
         sm->n = 1;
+        sm->dropped = 0;
+        sm->ncompact = 0;
         memset(sm->bloom, 0, sizeof(sm->bloom));
         sm->d[0] = e->dst0;
         sm->tm.first = sm->tm.last = e->first_ms;
         sm->tm.lfirst = sm->tm.llast = e->first_ms;
         if ((e->dst0 ^ src32(t, e)) >= 256u)
             sm->tm.lfirst = sm->tm.llast = UINT32_MAX;
-        hb = hk_mix32(e->dst0) & 255;
+        hb = dhash(e->dst0) & 255;
         sm->bloom[hb >> 6] |= 1ull << (hb & 63);
     }
     sm = &s->samples[e->sample - 1];
     if (sm->n >= HK_SAMPLE_K) { /* final: count destinations in the sketch */
-        hll_add(sm->h, 8, hk_mix32(dst * 0x9e3779b1u));
+        hll_add(sm->h, 8, hdst);
         return;
     }
-    hb = hk_mix32(dst) & 255;
+    hb = hdst & 255;
     if (sm->bloom[hb >> 6] & (1ull << (hb & 63))) {
         for (int i = 0; i < sm->n; i++)
             if (sm->d[i] == dst)
@@ -300,11 +345,13 @@ static void sample_add(struct hk_sensor *s, struct srctab *t, struct src_ent *e,
     if (sm->n == HK_SAMPLE_K) {
         uint32_t d[HK_SAMPLE_K];
         hk_sensor_classify_entry(s, t, e, true);
+        if ((e->strat & 15) == HK_STRAT_UNDETERMINED && sample_compact(sm, src32(t, e)))
+            return;
         e->flags |= F_FINAL;
         memcpy(d, sm->d, sizeof(d));
         memset(sm->h, 0, sizeof(sm->h));
         for (int i = 0; i < HK_SAMPLE_K; i++)
-            hll_add(sm->h, 8, hk_mix32(d[i] * 0x9e3779b1u));
+            hll_add(sm->h, 8, dhash(d[i]));
     } else if (checkpoints & (1ull << sm->n)) {
         hk_sensor_classify_entry(s, t, e, false);
     }
@@ -327,35 +374,39 @@ static void evict(struct hk_sensor *s, struct srctab *t, uint32_t i)
     t->count--;
 }
 
-/* Doubles the table and moves every entry, in one sequential pass (see tab_init); samples
- * follow their owner. */
+/* Doubles the table in place (see tab_init): from the last bucket down, bucket b's entries
+ * move to buckets 2b and 2b + 1, which are beyond the old table or were emptied already;
+ * samples follow their owner. */
 static void tab_grow(struct hk_sensor *s, struct srctab *t)
 {
-    struct srctab old = *t;
+    uint32_t onb = t->nb;
 
-    if (t->nb * 2 > t->nb_max || tab_alloc(t, t->nb * 2) != HK_OK) {
-        *t = old; /* no memory: stay at this size */
-        t->nb_max = t->nb;
+    if (t->nb * 2 > t->nb_max)
         return;
-    }
-    for (uint32_t b = 0; b < old.nb; b++) {
+    t->nb = onb * 2;
+    for (uint32_t b = onb; b-- > 0;) {
+        struct src_ent tmp[HK_WAYS];
+        uint8_t a6[HK_WAYS][16];
         uint8_t used[2] = {0, 0};
+        uint32_t bi = b * HK_WAYS;
+        memcpy(tmp, &t->e[bi], sizeof(tmp));
+        memset(&t->e[bi], 0, sizeof(tmp));
+        if (t->v6)
+            memcpy(a6, t->a6[bi], sizeof(a6));
         for (uint32_t w = 0; w < HK_WAYS; w++) {
-            uint32_t i = b * HK_WAYS + w, nbk, j;
-            struct src_ent *e = &old.e[i];
+            uint32_t nbk, j;
+            const struct src_ent *e = &tmp[w];
             if (!e->probes)
                 continue;
             nbk = bucket_of(t->v6 ? e->key : hk_mix32(e->key), t->nb);
             j = nbk * HK_WAYS + used[nbk & 1]++;
             t->e[j] = *e;
             if (t->v6)
-                memcpy(t->a6[j], old.a6[i], 16);
+                memcpy(t->a6[j], a6[w], 16);
             if (e->sample)
                 s->samples[e->sample - 1].owner = j;
         }
     }
-    tab_free_arrays(&old);
-    (void)s;
 }
 
 /* Finds or makes the entry of a source in bucket b. */
@@ -456,7 +507,7 @@ static inline void port_note(struct src_ent *e, uint16_t port)
 {
     int n = e->nports_listed;
 
-    e->portbits |= 1u << (hk_mix32(port) & 31);
+    e->portbits |= 1u << ((port * 0x9e3779b1u) >> 27);
     for (int i = 0; i < n; i++)
         if (e->ports[i] == port)
             return;
@@ -525,7 +576,7 @@ static bool monitored(const struct hk_sensor *s, const struct hk_pkt *p)
 {
     if (p->v6) {
         for (int i = 0; i < s->o.nmonitor; i++) {
-            const struct hk_prefix *q = &s->o.monitor[i];
+            const struct hk_sensor_prefix *q = &s->o.monitor[i];
             int full = q->len / 8, rest = q->len % 8;
             if (!q->addr.v6 || memcmp(q->addr.a, p->dst6, (size_t)full))
                 continue;
@@ -551,12 +602,20 @@ static void start(struct hk_sensor *s, int64_t ms)
     s->st.first_ms = ms;
 }
 
+/* The start of the open minute in ms since the time base (0 before the base). */
+static inline uint32_t min_start_rel(const struct hk_sensor *s)
+{
+    int64_t m = s->cur_min * 60000 - s->base_ms;
+
+    return m > 0 ? (uint32_t)m : 0;
+}
+
 static inline void one(struct hk_sensor *s, const struct hk_pkt *p, uint32_t h)
 {
     struct srctab *t = &s->t4;
     struct src_ent *e;
     uint32_t hdst, key = p->src;
-    bool fresh, first_contact = false;
+    bool fresh, again, first_contact = false;
     int64_t ms = p->ts_ns / 1000000;
 
     if (__builtin_expect(ms >= (s->cur_min + 1) * 60000, 0))
@@ -576,8 +635,12 @@ static inline void one(struct hk_sensor *s, const struct hk_pkt *p, uint32_t h)
         t = &s->t6;
         key = h;
     }
-    hdst = p->v6 ? hk_hash_v6(p->dst6) : hk_mix32(p->dst * 0x9e3779b1u);
+    hdst = p->v6 ? hk_hash_v6(p->dst6) : dhash(p->dst);
     e = tab_get(s, t, key, p->v6 ? p->src6 : NULL, h, &fresh);
+    /* A single-port source already counted on this port in this minute: the port's
+     * distinct-source sketch and source sample have it (both ignore repeats). */
+    again = !fresh && e->nports_listed == 1 && e->ports[0] == p->dport &&
+            e->protos == proto_bit(p->proto) && e->last_ms >= min_start_rel(s);
     if (fresh) {
         e->first_ms = s->now_rel;
         e->dst0 = p->dst;
@@ -601,20 +664,23 @@ static inline void one(struct hk_sensor *s, const struct hk_pkt *p, uint32_t h)
     if (p->dst != e->dst0)
         e->flags |= F_MULTI;
     if ((e->flags & F_MULTI) && (!(e->flags & F_FINAL) || e->sample))
-        sample_add(s, t, e, p->dst);
+        sample_add(s, t, e, p->dst, hdst);
     if (!p->resp)
-        hk_port_add(s, p, h, hdst);
+        hk_port_add(s, p, h, hdst, again);
     if (s->o.nplot)
         plot_check(s, p);
 }
 
-/* Software pipeline over the batch: the bucket of packet i is prefetched 16 packets ahead of
- * its processing, and 8 packets ahead the entry is looked at so that its strategy sample
+/* Software pipeline over the batch: the bucket of packet i is prefetched 32 packets ahead of
+ * its processing, and 12 packets ahead the entry is looked at so that its strategy sample
  * (header and the sketch register about to change) is prefetched too. */
 #define PF_BUCKET 32
 #define PF_SAMPLE 12
 
-static inline void prefetch_bucket(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h)
+/* always_inline: a separate prefetch function has no visible effect, so GCC's IPA marks it
+ * const and deletes the calls (with plain inline, the binary had no prefetch at all). */
+static inline __attribute__((always_inline)) void
+prefetch_bucket(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h)
 {
     const struct srctab *t = q->v6 ? &s->t6 : &s->t4;
     const char *b = (const char *)(t->e + (size_t)bucket_of(h, t->nb) * HK_WAYS);
@@ -624,7 +690,8 @@ static inline void prefetch_bucket(const struct hk_sensor *s, const struct hk_pk
     __builtin_prefetch(b + 128, 1, 3);
 }
 
-static inline void prefetch_sample(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h)
+static inline __attribute__((always_inline)) void
+prefetch_sample(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h)
 {
     const struct src_ent *b;
     const struct sample *sm;
@@ -638,7 +705,7 @@ static inline void prefetch_sample(const struct hk_sensor *s, const struct hk_pk
         if (b[w].sample) {
             sm = &s->samples[b[w].sample - 1];
             __builtin_prefetch(sm, 1, 3);
-            __builtin_prefetch(&sm->h[hk_mix32(q->dst * 0x9e3779b1u) >> 24], 1, 3);
+            __builtin_prefetch(&sm->h[dhash(q->dst) >> 24], 1, 3);
         }
         return;
     }
@@ -701,16 +768,17 @@ static uint32_t targets_of(const struct hk_sensor *s, const struct src_ent *e)
 
     if (!(e->flags & F_MULTI))
         return 1;
-    est = hk_hll16_est(e->hll);
-    t = (uint32_t)(est + 0.5);
-    if (t < 2)
-        t = 2;
-    if (e->sample) {
+    if (!e->sample) {
+        est = hk_hll16_est(e->hll);
+        t = (uint32_t)(est + 0.5);
+        if (t < 2)
+            t = 2;
+    } else {
         const struct sample *sm = &s->samples[e->sample - 1];
         if (sm->n < HK_SAMPLE_K) /* exact while the sample is not full */
-            t = sm->n;
+            t = sm->n + sm->dropped;
         else /* then a 256-register sketch: about 6.5 % (less below ~600) */
-            t = (uint32_t)(hk_hll_est(sm->h, 256) + 0.5);
+            t = (uint32_t)(hk_hll_est(sm->h, 256) + 0.5) + sm->dropped;
     }
     if (t > e->probes)
         t = e->probes; /* the sketch errs by about 18 %; a source cannot reach more hosts */
@@ -738,6 +806,12 @@ static int trw_hint(const struct src_ent *e)
     return 0;
 }
 
+/* Every packet a TCP SYN (or the RST of a SYN scanner): no handshake ever completed. */
+static bool halfopen(const struct src_ent *e)
+{
+    return e->protos == 1 && (e->tcpmix & 1) && !(e->tcpmix & ~5u);
+}
+
 static double rate_of(const struct src_ent *e)
 {
     double dur = (double)(e->last_ms - e->first_ms) / 1000.0;
@@ -747,19 +821,32 @@ static double rate_of(const struct src_ent *e)
     return (e->probes - 1) / dur;
 }
 
+/* The monitored space a darknet's locality test needs (IPv4 darknet with --monitor). */
+static const struct cls_space *space_of(struct hk_sensor *s, const struct srctab *t)
+{
+    if (s->o.lan || t->v6 || s->nmon4 == 0)
+        return NULL;
+    s->space.n = s->nmon4;
+    s->space.net = s->mon_net;
+    s->space.mask = s->mon_mask;
+    return &s->space;
+}
+
 void hk_sensor_classify_entry(struct hk_sensor *s, struct srctab *t, struct src_ent *e, bool final)
 {
     struct cls_out c;
     const struct sample *sm = e->sample ? &s->samples[e->sample - 1] : NULL;
-    uint32_t targets = targets_of(s, e), nports = nports_of(e);
+    uint32_t targets, nports;
     double kc;
     enum hk_kind k;
 
     (void) final;
     if (!sm || (e->flags & F_FINAL)) /* none, or already a sketch */
         return;
+    targets = targets_of(s, e);
+    nports = nports_of(e);
     /* IPv6: locality and order use the low 32 bits of the addresses. */
-    hk_classify(sm->d, &sm->tm, sm->n, src32(t, e), e->probes, targets, nports, &c);
+    hk_classify(sm->d, &sm->tm, sm->n, src32(t, e), e->probes, targets, nports, space_of(s, t), &c);
     e->strat = (uint8_t)(c.st | ((uint8_t)(c.conf * 15 + 0.5) << 4));
     if (c.st == HK_STRAT_UNDETERMINED)
         e->aux = (uint8_t)(c.needs > 255 ? 255 : c.needs);
@@ -767,7 +854,7 @@ void hk_sensor_classify_entry(struct hk_sensor *s, struct srctab *t, struct src_
         e->aux = 0;
     else
         e->aux = (uint8_t)fmin(255, 1 + 16 * log2(c.sweep24 + 1) + 0.5);
-    k = hk_kind_of(e->probes, e->resp, targets, nports, rate_of(e), trw_hint(e), &kc);
+    k = hk_kind_of(e->probes, e->resp, targets, nports, rate_of(e), trw_hint(e), halfopen(e), &kc);
     if (k == HK_KIND_SCAN && (s->o.worm_mask & (1u << c.st)) && !(e->flags & F_ALERTED) &&
         c.conf >= 0.5) {
         struct hk_alert a;
@@ -831,7 +918,8 @@ void hk_sensor_profile_of(struct hk_sensor *s, struct srctab *t, uint32_t i, str
     p->protos = e->protos;
     p->tcpmix = e->tcpmix;
     p->rate_pps = rate_of(e);
-    p->kind = hk_kind_of(e->probes, e->resp, p->targets, p->nports, p->rate_pps, trw_hint(e), &kc);
+    p->kind = hk_kind_of(e->probes, e->resp, p->targets, p->nports, p->rate_pps, trw_hint(e),
+                         halfopen(e), &kc);
     p->confidence = kc;
     if (p->kind == HK_KIND_MISC && p->targets <= 2 && hk_flood_source(s, e)) {
         p->kind = HK_KIND_FLOOD; /* one of many (spoofed) sources of a flood */
@@ -867,7 +955,8 @@ void hk_sensor_profile_of(struct hk_sensor *s, struct srctab *t, uint32_t i, str
     if (e->sample && !(e->flags & F_FINAL)) {
         const struct sample *sm = &s->samples[e->sample - 1];
         struct cls_out c;
-        hk_classify(sm->d, &sm->tm, sm->n, src32(t, e), e->probes, p->targets, p->nports, &c);
+        hk_classify(sm->d, &sm->tm, sm->n, src32(t, e), e->probes, p->targets, p->nports,
+                    space_of(s, t), &c);
         p->strategy = c.st;
         p->confidence = c.conf;
         p->needs = c.needs;
@@ -958,7 +1047,8 @@ void hk_sensor_get_stats(const struct hk_sensor *s, struct hk_sensor_stats *out)
     out->sources_now = s->t4.count + s->t6.count;
     out->last_ms = s->now_ms;
     out->table_entries = ((uint64_t)s->t4.nb + s->t6.nb) * HK_WAYS;
-    out->table_bytes = s->t4.map_len + s->t6.map_len + (uint64_t)s->t6.nb * HK_WAYS * 16;
+    out->table_bytes = ((uint64_t)s->t4.nb + s->t6.nb) * HK_WAYS * sizeof(struct src_ent) +
+                       (uint64_t)s->t6.nb * HK_WAYS * 16;
     out->samples_used = s->o.max_samples - s->nfree;
     out->sample_bytes = sizeof(struct sample);
 }

@@ -127,7 +127,17 @@ bool hk_lan_packet(struct hk_sensor *s, const struct hk_pkt *p, bool *first_cont
         if (p->qdst) /* an ICMP error about the quoted request */
             resolve(s, ((uint64_t)p->qsrc << 32) | p->qdst, true);
         resolve(s, bw, fail);
-        return contacted(s, bw) || contacted(s, fw);
+        if (contacted(s, fw)) {
+            /* The side that began the conversation acknowledges: its handshake completed
+             * (a client, not a half-open SYN prober). */
+            if (p->proto == 6 && (p->flags & (HK_TH_ACK | HK_TH_SYN | HK_TH_RST)) == HK_TH_ACK) {
+                struct src_ent *e = hk_tab_find(s, &s->t4, p->src, NULL);
+                if (e)
+                    e->tcpmix |= 8;
+            }
+            return true;
+        }
+        return contacted(s, bw);
     }
     if (contacted(s, bw)) { /* an answer in a conversation the other side began */
         resolve(s, bw, false);

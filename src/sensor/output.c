@@ -36,7 +36,7 @@ hk_err hk_addr_parse(const char *s, struct hk_addr *out)
     return HK_EINVAL;
 }
 
-hk_err hk_prefix_parse(const char *s, struct hk_prefix *out, struct hk_errmsg *em)
+hk_err hk_sensor_prefix_parse(const char *s, struct hk_sensor_prefix *out, struct hk_errmsg *em)
 {
     char buf[64];
     const char *slash = strchr(s, '/');

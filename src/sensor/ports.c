@@ -20,7 +20,8 @@
 #include "hikeshi/core.h"
 #include "sensor/sensor_int.h"
 
-void hk_port_add(struct hk_sensor *s, const struct hk_pkt *p, uint32_t hsrc, uint32_t hdst);
+void hk_port_add(struct hk_sensor *s, const struct hk_pkt *p, uint32_t hsrc, uint32_t hdst,
+                 bool again);
 void hk_ports_close_minute(struct hk_sensor *s, int64_t next_min);
 void hk_ports_finish(struct hk_sensor *s);
 hk_err hk_ports_init(struct hk_sensor *s);
@@ -137,7 +138,10 @@ static inline void heavy_dst(struct port_slot *sl, uint32_t dst)
         sl->hh_cnt[i]--;
 }
 
-void hk_port_add(struct hk_sensor *s, const struct hk_pkt *p, uint32_t hsrc, uint32_t hdst)
+/* again: the source was already counted on this port in this minute (the caller knows
+ * from its entry), so the distinct-source sketch and the source sample are left alone. */
+void hk_port_add(struct hk_sensor *s, const struct hk_pkt *p, uint32_t hsrc, uint32_t hdst,
+                 bool again)
 {
     uint32_t port =
         p->proto == 6 || p->proto == 17 || p->proto == 1 || p->proto == 58 ? p->dport : p->proto;
@@ -147,8 +151,10 @@ void hk_port_add(struct hk_sensor *s, const struct hk_pkt *p, uint32_t hsrc, uin
         return;
     sl->packets++;
     heavy_dst(sl, p->dst);
-    hll_add(sl->hs, HK_PORT_HLLS_BITS, hsrc);
     hll_add(sl->hd, HK_PORT_HLLD_BITS, hdst);
+    if (again)
+        return;
+    hll_add(sl->hs, HK_PORT_HLLS_BITS, hsrc);
     if (!p->v6 && (sl->nsamp < HK_PORT_SAMPLE || hsrc < sl->maxh))
         sample_src(sl, hsrc, p->src);
 }

@@ -77,6 +77,10 @@ struct sample {
     uint8_t v6;
     uint8_t used;
     uint16_t n;
+    /* Destinations dropped by compactions: while a hybrid's label waits for more of its
+     * local sweep, the sample keeps its own-/24 destinations and the latest others. */
+    uint32_t dropped;
+    uint32_t ncompact;
     struct cls_times {
         uint32_t first, last;   /* ms since the time base */
         uint32_t lfirst, llast; /* the same for destinations in the source's /24 */
@@ -88,6 +92,13 @@ struct sample {
         uint32_t d[HK_SAMPLE_K];
         uint8_t h[HK_SAMPLE_K * 4];
     };
+};
+
+/* The IPv4 space a darknet sensor monitors (--monitor, not in LAN mode): what it can see of
+ * a source is its probes into that space, so locality is judged by density in it. */
+struct cls_space {
+    int n;
+    const uint32_t *net, *mask;
 };
 
 struct port_slot {
@@ -167,6 +178,7 @@ struct hk_sensor {
     uint32_t mon_net[HK_SENSOR_MAX_MONITOR], mon_mask[HK_SENSOR_MAX_MONITOR];
     int nmon4;
     double mon_size;
+    struct cls_space space;
     /* plots */
     struct trace tr[HK_SENSOR_MAX_PLOT];
     struct series_pt *series;
@@ -246,13 +258,19 @@ struct cls_out {
     uint32_t needs;
     double sweep24; /* < 0 unknown */
 };
-/* Classifies a scan from its first n distinct destinations, their times and totals. */
+/* Classifies a scan from its first n distinct destinations, their times and totals; sp is
+ * the monitored space of a darknet (NULL: the source's whole traffic is visible). */
 void hk_classify(const uint32_t *d, const struct cls_times *tm, int n, uint32_t src,
-                 uint32_t probes, uint32_t targets, uint32_t nports, struct cls_out *out);
+                 uint32_t probes, uint32_t targets, uint32_t nports, const struct cls_space *sp,
+                 struct cls_out *out);
+/* Log-likelihood ratio of local preference against uniform scanning of the monitored space
+ * (the larger of the /8 and /16 contrasts; 0 when the space has no contrast for src). */
+double hk_locality_llr(const uint32_t *d, int n, uint32_t src, const struct cls_space *sp);
 /* The kind of a source from its totals; trw > 0 for a source the threshold random walk
- * flagged, < 0 for one whose first contacts mostly succeeded (LAN), 0 otherwise. */
+ * flagged, < 0 for one whose first contacts mostly succeeded (LAN), 0 otherwise; halfopen
+ * when every packet it sent was a TCP SYN (or RST): it never completed a handshake. */
 enum hk_kind hk_kind_of(uint32_t probes, uint32_t resp, uint32_t targets, uint32_t nports,
-                        double rate, int trw, double *conf);
+                        double rate, int trw, bool halfopen, double *conf);
 
 /* ---- engine internals shared with output.c and svg.c ---- */
 

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,8 +293,58 @@ static int bound_port(struct MHD_Daemon *d)
     return info ? info->port : 0;
 }
 
+/* The outbox deliverer: its own connection, so SMTP never holds the request writer. It
+ * also queues reminders for overdue investigations once a minute. */
+struct outbox_thread {
+    const struct hk_server_opts *o;
+    atomic_int stop;
+};
+
+static void *outbox_main(void *arg)
+{
+    struct outbox_thread *t = arg;
+    struct hk_store *st = NULL;
+    struct hk_errmsg em = {{0}};
+    int ticks = 0;
+
+    if (hk_store_sqlite.open(t->o->data_dir, &st, &em)) {
+        hk_log(HK_LOG_ERROR, "outbox: cannot open the store: %s", em.text);
+        return NULL;
+    }
+    while (!atomic_load(&t->stop)) {
+        size_t sent = 0, failed = 0;
+        if (ticks++ % 60 == 0) {
+            struct hk_ctx ctx;
+            json_t *out = NULL;
+            memset(&ctx, 0, sizeof(ctx));
+            ctx.st = st;
+            ctx.cfg = &t->o->cfg;
+            ctx.em = &em;
+            ctx.who.role = HK_ROLE_ADMIN;
+            (void)snprintf(ctx.who.name, sizeof(ctx.who.name), "outbox");
+            ctx.now = hk_now();
+            if (!hk_ctx_begin(&ctx, true)) {
+                if (hk_outbox_remind(&ctx, &out) || hk_ctx_commit(&ctx))
+                    hk_ctx_rollback(&ctx);
+            }
+            json_decref(out);
+        }
+        if (hk_outbox_deliver(st, &t->o->cfg, t->o->mail, 100, &sent, &failed, &em))
+            hk_log(HK_LOG_WARN, "outbox: %s", em.text);
+        else if (sent || failed)
+            hk_log(HK_LOG_INFO, "outbox: %zu sent, %zu failed (will retry)", sent, failed);
+        for (int i = 0; i < 10 && !atomic_load(&t->stop); i++)
+            usleep(100000);
+    }
+    hk_store_close(st);
+    return NULL;
+}
+
 hk_err hk_server_run(const struct hk_server_opts *o, struct hk_errmsg *em)
 {
+    struct outbox_thread ot = {.o = o};
+    pthread_t outbox_tid;
+    bool outbox = false;
     struct server s;
     struct sockaddr_storage ss;
     struct MHD_Daemon *d;
@@ -345,6 +396,8 @@ hk_err hk_server_run(const struct hk_server_opts *o, struct hk_errmsg *em)
     port = bound_port(d);
     hk_log(HK_LOG_INFO, "serve: listening on %s (port %d), data in '%s', %u threads", o->listen,
            port, o->data_dir, threads);
+    if (o->mail)
+        outbox = !pthread_create(&outbox_tid, NULL, outbox_main, &ot);
     if (o->ready)
         o->ready(port, o->ready_arg);
     if (o->stop) {
@@ -353,6 +406,10 @@ hk_err hk_server_run(const struct hk_server_opts *o, struct hk_errmsg *em)
     } else {
         (void)sigwait(&set, &sig);
         hk_log(HK_LOG_INFO, "serve: signal %d, shutting down", sig);
+    }
+    if (outbox) {
+        atomic_store(&ot.stop, 1);
+        pthread_join(outbox_tid, NULL);
     }
     MHD_stop_daemon(d);
     for (int i = 0; i < s.nstores; i++)

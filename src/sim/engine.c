@@ -1027,25 +1027,37 @@ static void summarise(struct eng *e)
     }
 }
 
+/* Monitored addresses of prefix p inside the /L block of address a. */
+static double pfx_overlap(const struct hk_sim_prefix *p, uint32_t a, int L)
+{
+    uint32_t bm = 0xffffffffu << (32 - L);
+
+    if (p->len >= L)
+        return (p->addr & bm) == (a & bm) ? ldexp(1.0, 32 - p->len) : 0;
+    return pfx_has(p, a & bm) ? ldexp(1.0, 32 - L) : 0;
+}
+
 /* What a sensor can tell of a source's strategy from where it sits: a tap around the
  * source sees all of its traffic; a darknet elsewhere sees only the probes that land in it,
  * so a hybrid worm's local sweep is invisible there and a local preference shows only when
- * the darknet has space both inside and outside the source's /8. */
+ * the darknet has space both inside and outside the source's /8, or both inside and outside
+ * its /16 (one large block holding the source's /16). */
 static const char *visible(const struct hk_sim_scenario *sc, int si, uint32_t a)
 {
     const struct hk_sim_sensor *cfg = &sc->sensors[si];
-    bool near8 = false, far = false;
+    double m8 = 0, m16 = 0, all = 0;
 
     for (int k = 0; k < cfg->npfx; k++) {
-        bool near = cfg->pfx[k].len >= 8 && (cfg->pfx[k].addr >> 24) == (a >> 24);
         if (cfg->tap && pfx_has(&cfg->pfx[k], a))
             return hk_sim_strategy_name(sc->strategy);
-        near8 |= near;
-        far |= !near;
+        m8 += pfx_overlap(&cfg->pfx[k], a, 8);
+        m16 += pfx_overlap(&cfg->pfx[k], a, 16);
+        all += ldexp(1.0, 32 - cfg->pfx[k].len);
     }
     /* A preference shows only as a contrast: probes dense in the monitored space near the
      * source and sparse in the monitored space far from it. */
-    if (sc->strategy == HK_SIM_HYBRID || (sc->strategy == HK_SIM_LOCAL_PREF && !(near8 && far)))
+    if (sc->strategy == HK_SIM_HYBRID ||
+        (sc->strategy == HK_SIM_LOCAL_PREF && !(m8 > 0 && m8 < all) && !(m16 > 0 && m16 < all)))
         return "random";
     return hk_sim_strategy_name(sc->strategy);
 }

@@ -24,6 +24,12 @@
     "?4) AND (?5 IS NULL OR interval_s = ?5) AND (?6 IS NULL OR observed_at >= ?6) AND (?7 IS "   \
     "NULL OR observed_at < ?7) AND (?8 IS NULL OR "
 
+#define TEAM_COLS                                                                                \
+    "id, name, full_name, type, parent_id, (SELECT name FROM teams p WHERE p.id = t.parent_id) " \
+    "AS parent, email, phone, timezone, hours, languages AS languages_json, pgp_fingerprint, "   \
+    "pgp_key, web, notify_format, language, policy, encryption, securitytxt_expires AS "         \
+    "securitytxt_expires_at, created_at, updated_at"
+
 const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_USER_INSERT] = "INSERT INTO users(name, role, team, email, password_hash, created_at) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -160,6 +166,33 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_MEMBERS_MOVE] = "INSERT OR IGNORE INTO incident_members(incident_id, user_id) SELECT "
                           "?2, user_id FROM incident_members WHERE incident_id = ?1",
 
+    /* The outbox (005_outbox.sql). */
+    [HK_Q_OUTBOX_INSERT] =
+        "INSERT INTO outbox(investigation_id, team_id, kind, recipient, notice, "
+        "next_attempt_at, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6)",
+    [HK_Q_OUTBOX_DUE] = "SELECT id, investigation_id, team_id, kind, recipient, notice, attempts "
+                        "FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?1 "
+                        "ORDER BY next_attempt_at, id LIMIT coalesce(?2, 100)",
+    [HK_Q_OUTBOX_SENT] = "UPDATE outbox SET state = 'sent', attempts = attempts + 1, "
+                         "message_id = ?2, sent_at = ?3, smtp_code = ?4, smtp_text = ?5, "
+                         "updated_at = ?3 WHERE id = ?1 AND state = 'queued'",
+    /* ?2: the new state (queued again, or failed), ?3 the next attempt time. */
+    [HK_Q_OUTBOX_RETRY] = "UPDATE outbox SET state = ?2, attempts = attempts + 1, "
+                          "next_attempt_at = ?3, smtp_code = ?4, smtp_text = ?5, updated_at = ?6 "
+                          "WHERE id = ?1 AND state = 'queued'",
+    [HK_Q_OUTBOX_BY_MESSAGE_ID] = "SELECT id, investigation_id FROM outbox WHERE message_id = ?1",
+    [HK_Q_OUTBOX_OF_INVESTIGATION] =
+        "SELECT id, kind, recipient, state, attempts, message_id, sent_at, smtp_code, smtp_text, "
+        "created_at FROM outbox WHERE investigation_id = ?1 ORDER BY id",
+    /* Waiting past their due time, with a sent notification and no reminder since the due
+     * time: the candidates for a reminder. */
+    [HK_Q_INVESTIGATIONS_OVERDUE] =
+        "SELECT i.id, i.incident_id, i.due_at, o.id AS outbox_id, o.team_id, o.recipient, "
+        "o.notice, o.message_id FROM investigations i JOIN outbox o ON o.investigation_id = i.id "
+        "AND o.kind = 'notify' AND o.state = 'sent' WHERE i.state = 'waiting' AND i.due_at IS "
+        "NOT NULL AND i.due_at <= ?1 AND NOT EXISTS (SELECT 1 FROM outbox r WHERE "
+        "r.investigation_id = i.id AND r.kind = 'reminder' AND r.created_at >= i.due_at) "
+        "ORDER BY i.id LIMIT coalesce(?2, 100)",
     [HK_Q_INVESTIGATION_INSERT] =
         "INSERT INTO investigations(incident_id, party, subject, due_at, created_at, "
         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
@@ -222,6 +255,23 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
 
     /* Observations pushed by sensors: a conflict on (sensor, item_id) inserts nothing
      * (the id comes back 0), so a re-sent item is recognised as a duplicate. */
+    [HK_Q_MAIL_IN_BY_SHA] = "SELECT id FROM mail_in WHERE raw_sha256 = ?1",
+    [HK_Q_MAIL_IN_INSERT] =
+        "INSERT INTO mail_in(raw, raw_size, truncated, raw_sha256, message_id, in_reply_to, refs, "
+        "from_addr, reply_to, subject, ticket, kind, auto_reason, parse_error, pgp, pgp_fpr, "
+        "report_id, report_ids, investigation_id, ack, ack_note, received_at) VALUES (?1, ?2, "
+        "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+        "?22)",
+    [HK_Q_MAIL_IN_GET] =
+        "SELECT id, raw_size, truncated, message_id, in_reply_to, refs AS refs_json, from_addr, "
+        "reply_to, subject, ticket, kind, auto_reason, parse_error, pgp, pgp_fpr, report_id, "
+        "report_ids AS report_ids_json, investigation_id, ack, ack_note, received_at FROM mail_in "
+        "WHERE id = ?1",
+    [HK_Q_MAIL_IN_ACK_PENDING] =
+        "SELECT m.id, m.report_id, m.reply_to, m.message_id, m.subject, r.tlp FROM mail_in m JOIN "
+        "reports r ON r.id = m.report_id WHERE m.ack = 'pending' ORDER BY m.id LIMIT "
+        "coalesce(?1, 100)",
+    [HK_Q_MAIL_IN_SET_ACK] = "UPDATE mail_in SET ack = ?2, ack_note = ?3 WHERE id = ?1",
     [HK_Q_OBSERVATION_INSERT] =
         "INSERT INTO observations(sensor, item_id, type, observed_at, interval_s, port, proto, "
         "item, user_id, principal, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
@@ -232,4 +282,69 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_OBSERVATION_LIST] = OBSERVATION_LIST "id < ?8) ORDER BY id DESC LIMIT coalesce(?9, 50)",
     [HK_Q_OBSERVATION_LIST_ASC] =
         OBSERVATION_LIST "id > ?8) ORDER BY id ASC LIMIT coalesce(?9, 50)",
+
+    /* The team directory (003_directory.sql). Teams are written whole: the caller merges
+     * an edit into the stored row, validates it and writes every column. */
+    [HK_Q_TEAM_INSERT] =
+        "INSERT INTO teams(name, full_name, type, parent_id, email, phone, timezone, hours, "
+        "languages, pgp_fingerprint, pgp_key, web, notify_format, language, policy, encryption, "
+        "securitytxt_expires, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)",
+    [HK_Q_TEAM_UPDATE] =
+        "UPDATE teams SET name = ?2, full_name = ?3, type = ?4, parent_id = ?5, email = ?6, "
+        "phone = ?7, timezone = ?8, hours = ?9, languages = ?10, pgp_fingerprint = ?11, pgp_key "
+        "= ?12, web = ?13, notify_format = ?14, language = ?15, policy = ?16, encryption = ?17, "
+        "securitytxt_expires = ?18, updated_at = ?19 WHERE id = ?1",
+    [HK_Q_TEAM_GET] = "SELECT " TEAM_COLS " FROM teams t WHERE id = ?1",
+    [HK_Q_TEAM_BY_NAME] = "SELECT " TEAM_COLS " FROM teams t WHERE name = ?1",
+    [HK_Q_TEAM_LIST] =
+        "SELECT t.id, t.name, t.full_name, t.type, (SELECT name FROM teams p WHERE p.id = "
+        "t.parent_id) AS parent, t.email, t.language, t.notify_format, (SELECT count(*) FROM "
+        "constituency c WHERE c.team_id = t.id) AS constituency FROM teams t ORDER BY t.name",
+    [HK_Q_TEAM_DELETE] = "DELETE FROM teams WHERE id = ?1",
+    [HK_Q_TEAM_CHILDREN] = "SELECT id, name FROM teams WHERE parent_id = ?1 ORDER BY name",
+    [HK_Q_TEAM_ALL] = "SELECT id, name, type, parent_id, email, language, notify_format FROM "
+                      "teams ORDER BY id",
+    [HK_Q_CONTACT_INSERT] = "INSERT INTO team_contacts(team_id, name, email, phone, role) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [HK_Q_CONTACTS_OF_TEAM] = "SELECT name, email, phone, role FROM team_contacts WHERE "
+                              "team_id = ?1 ORDER BY id",
+    [HK_Q_CONTACTS_CLEAR] = "DELETE FROM team_contacts WHERE team_id = ?1",
+    [HK_Q_CONTACT_ALL] = "SELECT team_id, name, email, role FROM team_contacts ORDER BY "
+                         "team_id, id",
+    /* A conflict inserts nothing (the id comes back 0): the caller names the owner. */
+    [HK_Q_CONST_INSERT] = "INSERT INTO constituency(team_id, kind, value) VALUES (?1, ?2, ?3) "
+                          "ON CONFLICT(kind, value) DO NOTHING",
+    [HK_Q_CONST_DELETE] = "DELETE FROM constituency WHERE team_id = ?1 AND kind = ?2 AND "
+                          "value = ?3",
+    [HK_Q_CONST_CLEAR] = "DELETE FROM constituency WHERE team_id = ?1",
+    [HK_Q_CONST_OF_TEAM] = "SELECT kind, value FROM constituency WHERE team_id = ?1 ORDER BY id",
+    [HK_Q_CONST_OWNER] = "SELECT t.id, t.name FROM constituency c JOIN teams t ON t.id = "
+                         "c.team_id WHERE c.kind = ?1 AND c.value = ?2",
+    [HK_Q_CONST_ALL] = "SELECT team_id, kind, value FROM constituency ORDER BY id",
+    [HK_Q_PFX2AS_SET] =
+        "INSERT INTO pfx2as(id, source, ipv4, ipv6, data, loaded_at) VALUES (1, ?1, ?2, ?3, ?4, "
+        "?5) ON CONFLICT(id) DO UPDATE SET source = excluded.source, ipv4 = excluded.ipv4, ipv6 "
+        "= excluded.ipv6, data = excluded.data, loaded_at = excluded.loaded_at",
+    [HK_Q_PFX2AS_DATA] = "SELECT data FROM pfx2as WHERE id = 1",
+    [HK_Q_PFX2AS_INFO] = "SELECT source, ipv4, ipv6, length(data) AS bytes, loaded_at FROM "
+                         "pfx2as WHERE id = 1",
+    [HK_Q_ROUTE_GENS] = "SELECT (SELECT value FROM meta WHERE key = 'directory_gen') AS dir, "
+                        "(SELECT value FROM meta WHERE key = 'pfx2as_gen') AS pfx",
+    [HK_Q_ROUTE_INSERT] = "INSERT INTO report_routes(report_id, pos, type, observable, team_id, "
+                          "team, match, rank) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON "
+                          "CONFLICT(report_id, pos) DO NOTHING",
+    [HK_Q_ROUTES_OF_REPORT] = "SELECT type, observable, team_id, team, match AS match_json FROM "
+                              "report_routes WHERE report_id = ?1 ORDER BY pos",
+    [HK_Q_ROUTES_OF_INCIDENT] =
+        "SELECT rr.report_id, rr.type, rr.observable, rr.team_id, rr.team, rr.match AS "
+        "match_json FROM reports r JOIN report_routes rr ON rr.report_id = r.id WHERE "
+        "r.incident_id = ?1 ORDER BY r.id, rr.pos LIMIT 5000",
+    /* The incident-team rule: the earliest report with routes, its highest-ranked route
+     * (direct matches, then depth in the tree), then the first observable. */
+    [HK_Q_INCIDENT_ROUTE_TEAM] =
+        "SELECT rr.team FROM reports r JOIN report_routes rr ON rr.report_id = r.id WHERE "
+        "r.incident_id = ?1 ORDER BY r.id, rr.rank DESC, rr.pos LIMIT 1",
+    [HK_Q_INCIDENT_SET_TEAM] = "UPDATE incidents SET team = ?2, updated_at = ?3 WHERE id = ?1 "
+                               "AND team = ''",
 };

@@ -71,6 +71,79 @@ static void test_local_preference(void **state)
     expect_strategy(&g, 0, HK_STRAT_LOCALPREF);
 }
 
+/* A small deterministic generator for the destinations below. */
+static uint32_t lcg(uint32_t *x)
+{
+    *x = *x * 1664525u + 1013904223u;
+    return *x ^ (*x >> 15);
+}
+
+/*
+ * Code Red II seen by a darknet: only its probes into the monitored space show, so the
+ * preference is a contrast in density. pnear is the share of the source's probes into the
+ * monitored space that land in the near block (the monitored part of its /8 or /16).
+ */
+static enum hk_strat darknet_label(const struct cls_space *sp, uint32_t src, uint32_t near_net,
+                                   uint32_t near_size, uint32_t far_net, uint32_t far_size,
+                                   double pnear, int n)
+{
+    uint32_t d[HK_SAMPLE_K], x = src;
+    struct cls_times tm = {0, (uint32_t)n * 100, UINT32_MAX, UINT32_MAX};
+    struct cls_out o;
+
+    for (int i = 0; i < n; i++) {
+        bool near = (lcg(&x) % 1000) < (uint32_t)(pnear * 1000);
+        d[i] = near ? near_net + lcg(&x) % near_size : far_net + lcg(&x) % far_size;
+    }
+    hk_classify(d, &tm, n, src, (uint32_t)n, (uint32_t)n, 1, sp, &o);
+    return o.st;
+}
+
+static void test_local_preference_darknet(void **state)
+{
+    /* A telescope of two /16s in different /8s (the coderedii-internet scenario). */
+    uint32_t net2[2] = {st_ip(44, 128, 0, 0), st_ip(150, 100, 0, 0)};
+    uint32_t mask2[2] = {0xffff0000u, 0xffff0000u};
+    struct cls_space two = {2, net2, mask2};
+    /* One /8 holding the source's /16: the contrast is its /16 against the rest. */
+    uint32_t net1[1] = {st_ip(10, 0, 0, 0)};
+    uint32_t mask1[1] = {0xff000000u};
+    struct cls_space one = {1, net1, mask1};
+    uint32_t near_src = st_ip(44, 7, 1, 2), far_src = st_ip(12, 1, 2, 3);
+
+    (void)state;
+    /* Code Red II from 44.7.1.2: 1/2 of its probes in 44/8 (1/256 of them in 44.128/16),
+     * 1/8 anywhere: about 1,000 times denser in 44.128/16 than in 150.100/16. */
+    assert_int_equal(darknet_label(&two, near_src, net2[0], 65536, net2[1], 65536, 0.999, 64),
+                     HK_STRAT_LOCALPREF);
+    /* The same density from a source far from both blocks would be uniform: random. */
+    assert_int_equal(darknet_label(&two, far_src, net2[0], 65536, net2[1], 65536, 0.5, 64),
+                     HK_STRAT_RANDOM);
+    /* Uniform scanning from near 44.128/16: the blocks fill equally, so random. */
+    assert_int_equal(darknet_label(&two, near_src, net2[0], 65536, net2[1], 65536, 0.5, 64),
+                     HK_STRAT_RANDOM);
+    /* Few probes: undetermined, with how many more are needed. */
+    {
+        uint32_t d[4] = {net2[0] + 5, net2[0] + 900, net2[0] + 40000, net2[0] + 7};
+        struct cls_times tm = {0, 300, UINT32_MAX, UINT32_MAX};
+        struct cls_out o;
+        hk_classify(d, &tm, 4, near_src, 4, 4, 1, &two, &o);
+        assert_int_equal(o.st, HK_STRAT_UNDETERMINED);
+        assert_true(o.needs >= 1);
+    }
+    /* Monitored 10/8, source 10.3.0.9: 3/8 in its /16 against 1/2 over the /8 puts about
+     * 43 % of what the darknet sees in 10.3/16, against 1/256 for uniform scanning. */
+    assert_int_equal(darknet_label(&one, st_ip(10, 3, 0, 9), st_ip(10, 3, 0, 0), 65536, net1[0],
+                                   1u << 24, 0.43, 64),
+                     HK_STRAT_LOCALPREF);
+    assert_int_equal(darknet_label(&one, st_ip(10, 3, 0, 9), st_ip(10, 3, 0, 0), 65536, net1[0],
+                                   1u << 24, 1.0 / 256, 64),
+                     HK_STRAT_RANDOM);
+    /* A telescope with nothing near the source shows no preference: random. */
+    assert_int_equal(darknet_label(&two, far_src, net2[0], 65536, net2[1], 65536, 0.9, 64),
+                     HK_STRAT_RANDOM);
+}
+
 static void test_hybrid_within_5s(void **state)
 {
     /* WannaCry: its /24 in order at about 8/s beside about 27 random probes/s. */
@@ -282,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_sequential),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_local_preference),
+        cmocka_unit_test(test_local_preference_darknet),
         cmocka_unit_test(test_hybrid_within_5s),
         cmocka_unit_test(test_wannacry_local_sweep_within_5s),
         cmocka_unit_test(test_slow_sequential_within_2min),

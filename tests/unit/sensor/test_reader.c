@@ -213,6 +213,82 @@ static void test_batch(void **state)
     free(buf);
 }
 
+/*
+ * The batch reader's one-step path for Ethernet/IPv4/TCP must give exactly what the general
+ * decoder gives, and leave everything else to it: SYN, SYN-ACK, RST, a total length of 0
+ * (offload), a total length too short for the TCP header, IP options, a non-first
+ * fragment, UDP, a VLAN tag, and frames cut short.
+ */
+static void test_fast_path_matches_decoder(void **state)
+{
+    enum { NF = 12 };
+    uint8_t fr[NF][80];
+    uint32_t len[NF];
+    char *buf = NULL;
+    size_t blen, n, total = 0;
+    struct gen_pcap w = {NULL, 0, 0};
+    struct hk_pcap *r;
+    struct hk_pkt p[NF], want;
+    struct hk_read_counts c;
+    size_t nok = 0;
+    enum hk_dec dec[NF];
+
+    (void)state;
+    for (int i = 0; i < NF; i++) {
+        struct gen_ev x;
+        memset(&x, 0, sizeof(x));
+        x.src = st_ip(10, 0, 0, (unsigned)i + 1);
+        x.dst = st_ip(192, 0, 2, 7);
+        x.sport = 40000;
+        x.dport = 445;
+        x.seq = 0x12345678u + (uint32_t)i;
+        x.ipid = (uint16_t)(54321 + i);
+        x.flags = i == 1 ? 0x12 : i == 2 ? 0x04 : 0x02;
+        x.t_ns = 1767225600000000000ll + i * 1000ll;
+        memset(fr[i], 0, sizeof(fr[i]));
+        len[i] = gen_frame(&x, fr[i]);
+    }
+    fr[3][16] = 0, fr[3][17] = 0;                 /* total length 0: offload */
+    fr[4][16] = 0, fr[4][17] = 30;                /* too short for the TCP header */
+    fr[5][14] = 0x46;                             /* IP options (header of 24 bytes) */
+    fr[6][20] = 0x00, fr[6][21] = 0x10;           /* a non-first fragment */
+    fr[7][23] = 17;                               /* UDP */
+    memmove(fr[8] + 18, fr[8] + 14, len[8] - 14); /* an 802.1Q tag */
+    fr[8][12] = 0x81, fr[8][13] = 0x00, fr[8][14] = 0, fr[8][15] = 5, fr[8][16] = 0x08,
+    fr[8][17] = 0x00;
+    len[8] += 4;
+    len[9] = 47;  /* one byte short of the TCP flags' end */
+    len[10] = 40; /* the IPv4 header only */
+    w.f = open_memstream(&buf, &blen);
+    gen_pcap_header(&w, 1);
+    for (int i = 0; i < NF; i++)
+        gen_pcap_record(&w, 1767225600000000000ll + i * 1000ll, fr[i], len[i], len[i]);
+    (void)fclose(w.f);
+    memset(&c, 0, sizeof(c));
+    assert_int_equal(hk_pcap_open_mem((uint8_t *)buf, blen, &r, NULL), HK_OK);
+    while (hk_pcap_read_batch(r, p + total, NF - total, &n, &c) == 1 && n)
+        total += n;
+    total += n;
+    hk_pcap_close(r);
+    for (int i = 0; i < NF; i++) {
+        memset(&want, 0xee, sizeof(want));
+        dec[i] = hk_sensor_decode(HK_DLT_EN10MB, fr[i], len[i], 1767225600000000000ll + i * 1000ll,
+                                  &want);
+        if (dec[i] != HK_DEC_OK)
+            continue;
+        assert_true(nok < total);
+        assert_memory_equal(&p[nok], &want, offsetof(struct hk_pkt, src6));
+        nok++;
+    }
+    assert_int_equal(total, nok);
+    assert_int_equal(dec[0], HK_DEC_OK);
+    assert_int_equal(dec[3], HK_DEC_OK);
+    assert_int_equal(dec[4], HK_DEC_TRUNC);
+    assert_int_equal(dec[6], HK_DEC_FRAG);
+    assert_int_equal(dec[8], HK_DEC_OK);
+    free(buf);
+}
+
 static void test_bad_files(void **state)
 {
     size_t len, rec = 16 + 54;
@@ -272,8 +348,11 @@ static void test_bad_files(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pcap_variants), cmocka_unit_test(test_pcapng),
-        cmocka_unit_test(test_gzip),          cmocka_unit_test(test_batch),
+        cmocka_unit_test(test_pcap_variants),
+        cmocka_unit_test(test_pcapng),
+        cmocka_unit_test(test_gzip),
+        cmocka_unit_test(test_batch),
+        cmocka_unit_test(test_fast_path_matches_decoder),
         cmocka_unit_test(test_bad_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
