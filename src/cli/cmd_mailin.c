@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "hikeshi/exchange.h"
+#include "hikeshi/mail.h"
 #include "hikeshi/mailin.h"
 
 #define EX_TEMPFAIL 75
@@ -109,10 +110,46 @@ static int one_message(struct cli *c, struct hk_ctx *ctx, const struct hk_mailin
     return 0;
 }
 
+/* Sends one acknowledgement through the outgoing-mail library (HK_MAIL_ACK: marked
+ * Auto-Submitted, tagged [hikeshi#R<report>], in reply to the report's message). */
+static hk_err send_ack(void *arg, const struct hk_mailin_ack *ack)
+{
+    const struct hk_mail_config *mc = arg;
+    struct hk_mail_notice n;
+    struct hk_mail_recipient r;
+    struct hk_mail_result res;
+    struct hk_errmsg em = {{0}};
+
+    memset(&n, 0, sizeof(n));
+    memset(&r, 0, sizeof(r));
+    n.kind = HK_MAIL_ACK;
+    n.lang = "en";
+    n.ticket = ack->report_id;
+    n.title = ack->title && *ack->title ? ack->title : "(no subject)";
+    n.tlp = ack->tlp && *ack->tlp ? ack->tlp : NULL;
+    r.to = ack->to;
+    r.in_reply_to = ack->in_reply_to && *ack->in_reply_to ? ack->in_reply_to : NULL;
+    return hk_mail_notice_send(mc, NULL, &r, &n, &res, &em);
+}
+
+/* Sends the acknowledgements the stored messages earned (after their commit). A failure
+ * leaves them marked failed in mail_in; the mail itself is safe either way. */
+static void flush_acks(struct hk_ctx *ctx, const struct hk_mailin_opts *o)
+{
+    size_t n = 0;
+
+    if (o->ack_fn && hk_mailin_ack_flush(ctx, o, 10000, &n))
+        hk_log(HK_LOG_WARN, "mail-in: acknowledgements not sent: %s", ctx->em->text);
+}
+
 int cmd_mailin(struct cli *c, const struct cmd *cmd, struct args *a)
 {
-    static const char *const allowed[] = {"maildir", "processed", "delete",   "batch",       "ack",
-                                          "no-ack",  "gnupghome", "max-size", "our-address", NULL};
+    static const char *const allowed[] = {"maildir",     "processed", "delete",    "batch",
+                                          "ack",         "no-ack",    "gnupghome", "max-size",
+                                          "our-address", "smtp",      "mail-from", "sign-key",
+                                          "org",         "templates", NULL};
+    static struct hk_mail_config mc;
+    bool mail_on = false;
     struct hk_mailin_opts o;
     struct hk_mailin_stats st;
     struct hk_errmsg em = {{0}};
@@ -134,11 +171,19 @@ int cmd_mailin(struct cli *c, const struct cmd *cmd, struct args *a)
         (hk_parse_u64(arg_get(a, "batch"), &batch) || batch < 1 || batch > 100000))
         return cli_fail(HK_EINVAL, "--batch must be 1 to 100000");
     opts_from(a, &o);
+    if ((rc = cli_mail_config(a, &mc, &mail_on)))
+        return rc;
+    if (o.ack && mail_on) { /* acknowledgements go out after each commit */
+        hk_mail_init();
+        o.ack_fn = send_ack;
+        o.ack_arg = &mc;
+    }
     if ((rc = cli_store(c, &s)))
         return md ? rc : EX_TEMPFAIL;
     hk_ctx_init(&ctx, s, &c->local, &c->cfg, &em);
     if (!md) {
         rc = one_message(c, &ctx, &o);
+        flush_acks(&ctx, &o);
         hk_ctx_release(&ctx);
         return rc;
     }
@@ -148,6 +193,8 @@ int cmd_mailin(struct cli *c, const struct cmd *cmd, struct args *a)
         (void)snprintf(processed, sizeof(processed), "%s/.Processed", md);
     err = hk_mailin_maildir(&ctx, md, arg_has(a, "delete") ? NULL : processed, (size_t)batch, &o,
                             &st);
+    if (!err)
+        flush_acks(&ctx, &o);
     hk_ctx_release(&ctx);
     if (err)
         return cli_fail(err, "mail-in stopped: %s (%llu messages stored before)",

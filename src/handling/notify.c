@@ -17,6 +17,7 @@
 
 #include "handling/handling_int.h"
 #include "hikeshi/directory.h"
+#include "hikeshi/exchange.h"
 #include "hikeshi/mail.h"
 #include "hikeshi/observables.h"
 
@@ -230,7 +231,13 @@ hk_err hk_outbox_remind(struct hk_ctx *ctx, json_t **out)
         if (!notice)
             continue;
         json_object_set_new(notice, "kind", json_string("reminder"));
-        json_object_set_new(notice, "in_reply_to", json_string(hk_jstr(v, "message_id")));
+        { /* stored bare (as GMime gives it); the header wants <id> */
+            char irt[300];
+            const char *mid = hk_jstr(v, "message_id");
+            (void)snprintf(irt, sizeof(irt), "%s%s%s", *mid == '<' ? "" : "<", mid,
+                           *mid == '<' ? "" : ">");
+            json_object_set_new(notice, "in_reply_to", json_string(*mid ? irt : ""));
+        }
         text = json_dumps(notice, JSON_COMPACT);
         json_decref(notice);
         if (!text) {
@@ -270,6 +277,9 @@ static hk_err send_one(const struct hk_mail_config *mc, struct hk_mail_smtp *smt
     struct hk_mail_notice notice;
     struct hk_mail_recipient rcpt;
     struct hk_mail_row *r = NULL;
+    struct hk_mail_attachment att;
+    struct hk_buf iodef_buf = HK_BUF_INIT(8u << 20);
+    bool iodef = false;
     json_t *fmts;
     size_t i;
     hk_err err;
@@ -306,10 +316,41 @@ static hk_err send_one(const struct hk_mail_config *mc, struct hk_mail_smtp *smt
     fmts = json_object_get(n, "formats");
     json_array_foreach(fmts, i, v)
     {
-        if (!strcmp(json_string_value(v) ? json_string_value(v) : "", "xarf"))
+        const char *f = json_string_value(v) ? json_string_value(v) : "";
+        if (!strcmp(f, "xarf"))
             notice.formats |= HK_MAIL_ATTACH_XARF;
+        else if (!strcmp(f, "iodef"))
+            iodef = true;
         else
             notice.formats |= HK_MAIL_ATTACH_CSV;
+    }
+    if (iodef) { /* the team prefers IODEF v2: one document with only its rows */
+        struct hk_iodef_doc doc;
+        json_t *ob = json_array();
+        char idtext[32];
+        json_array_foreach(rows, i, v)
+            json_array_append_new(ob, json_pack("{s:s, s:s}", "type", hk_jstr(v, "description"),
+                                                "value", hk_jstr(v, "observable")));
+        memset(&doc, 0, sizeof(doc));
+        (void)snprintf(idtext, sizeof(idtext), "%lld",
+                       (long long)json_integer_value(json_object_get(n, "incident_id")));
+        doc.team = mc->org ? mc->org : "hikeshi";
+        doc.incident_id = idtext;
+        doc.title = notice.title;
+        doc.tlp = notice.tlp;
+        doc.rsit_class = notice.rsit_class;
+        doc.rsit_type = notice.rsit_type;
+        doc.observables = ob;
+        err = hk_iodef_write(&doc, &iodef_buf, em);
+        json_decref(ob);
+        if (err)
+            goto done;
+        att.filename = "iodef.xml";
+        att.content_type = "application/xml";
+        att.data = iodef_buf.buf;
+        att.len = iodef_buf.len;
+        notice.extra = &att;
+        notice.nextra = 1;
     }
     memset(&rcpt, 0, sizeof(rcpt));
     rcpt.to = hk_jstr(row, "recipient");
@@ -317,6 +358,8 @@ static hk_err send_one(const struct hk_mail_config *mc, struct hk_mail_smtp *smt
     rcpt.pgp_fpr = !rcpt.pgp_key && *hk_jstr(n, "pgp_fpr") ? hk_jstr(n, "pgp_fpr") : NULL;
     rcpt.in_reply_to = *hk_jstr(n, "in_reply_to") ? hk_jstr(n, "in_reply_to") : NULL;
     err = hk_mail_notice_send(mc, smtp, &rcpt, &notice, res, em);
+done:
+    hk_buf_release(&iodef_buf);
     free(r);
     json_decref(n);
     return err;

@@ -221,7 +221,10 @@ static hk_err scalars(const struct hk_mail_notice *n, const struct hk_mail_confi
 
     if (n->tlp && !tlp)
         return hk_errf(m, HK_EINVAL, "unknown TLP label '%.40s'", n->tlp);
-    (void)snprintf(buf, sizeof(buf), "[hikeshi#%lld]", (long long)n->ticket);
+    /* Acknowledgements carry the report's number as "R<id>": replies to them must not be
+     * threaded onto the investigation that happens to have the same number. */
+    (void)snprintf(buf, sizeof(buf), "[hikeshi#%s%lld]", n->kind == HK_MAIL_ACK ? "R" : "",
+                   (long long)n->ticket);
     json_object_set_new(ctx, "tag", json_string(buf));
     json_object_set_new(ctx, "ticket", json_integer(n->ticket));
     (void)snprintf(buf, sizeof(buf), "%s%s", tlp ? "TLP:" : "", tlp ? tlp : "");
@@ -360,7 +363,8 @@ hk_err hk_mail_notice_render(const struct hk_mail_notice *n, const struct hk_mai
         g_strstrip(subject->buf);
         subject->len = strlen(subject->buf);
     }
-    (void)snprintf(tag, sizeof(tag), "[hikeshi#%lld]", (long long)n->ticket);
+    (void)snprintf(tag, sizeof(tag), "[hikeshi#%s%lld]", n->kind == HK_MAIL_ACK ? "R" : "",
+                   (long long)n->ticket);
     if (!strstr(hk_buf_str(subject), tag)) {
         /* The tag threads the reply; a template that forgot it still gets it. */
         char *old = hk_xstrdup(hk_buf_str(subject));

@@ -38,7 +38,7 @@ D=$HK_TMP/data
 TOKEN=$(sed -n 's/^    \(hk_[A-Za-z0-9_-]*\)$/\1/p' "$HK_TMP/init.out" | head -n 1)
 L() { "$HK_BIN" --data "$D" "$@"; }
 L team add --name coord --type coordinating --email coord@example.net >/dev/null &&
-    L team add --name team-v4 --parent coord --email v4@cert.example --network 198.51.100.0/24 >/dev/null &&
+    L team add --name team-v4 --parent coord --email v4@cert.example --network 198.51.100.0/24 --format iodef >/dev/null &&
     L team add --name team-v6 --parent coord --email v6@cert.example --network 2001:db8::/32 --language ja >/dev/null &&
     L team add --name team-dom --parent coord --email dom@cert.example --domain example.org --format xarf >/dev/null &&
     ok "directory: a coordinating team and three member teams" || { bad "team add"; finish; }
@@ -122,6 +122,24 @@ PY
 [ $? = 0 ] && ok "each message signed, only its team's data, ticket tag, Japanese for team-v6" ||
     bad "messages: $(cat "$HK_TMP/check.txt")"
 
+# team-v4 prefers IODEF: its message carries an IODEF v2 document that validates.
+"$PY" - "$MD/new" "$HK_TMP/v4.xml" <<'PY' || bad "no IODEF attachment for team-v4"
+import email, email.policy, os, sys
+for f in os.listdir(sys.argv[1]):
+    m = email.message_from_bytes(open(os.path.join(sys.argv[1], f), "rb").read(), policy=email.policy.default)
+    if "v4@cert.example" in str(m["To"]):
+        for p in m.walk():
+            if p.get_filename() == "iodef.xml":
+                open(sys.argv[2], "wb").write(p.get_payload(decode=True)); sys.exit(0)
+sys.exit(1)
+PY
+if [ -s "$HK_TMP/v4.xml" ]; then
+    XML_CATALOG_FILES=$HK_SRC/tests/data/iodef/catalog.xml xmllint --noout --nonet \
+        --schema "$HK_SRC/tests/data/iodef/iodef-2.0.xsd" "$HK_TMP/v4.xml" 2>"$HK_TMP/xl.err" &&
+        grep -q "198.51.100.7" "$HK_TMP/v4.xml" && ok "team-v4's IODEF attachment validates against the XSD" ||
+        bad "IODEF attachment: $(cat "$HK_TMP/xl.err")"
+fi
+
 # The investigations moved to "waiting" with the message recorded.
 H --json incident show "$INC" >"$HK_TMP/inc.json"
 w=$(grep -c '"state": "waiting"' "$HK_TMP/inc.json")
@@ -157,4 +175,60 @@ st = {i["party"]: (i["state"], i["messages"]) for i in inc["investigations"]}
 sys.exit(0 if st.get("team-v6", ("", 0))[0] == "answered" and st["team-v6"][1] >= 2
          and st.get("team-v4", ("", 0))[0] == "waiting" else print(st) or 1)
 PY
+
+count() { ls "$MD/new" 2>/dev/null | wc -l; }
+wait_for() { # N: wait until the Maildir holds N messages (bounded)
+    i=0
+    while [ "$(count)" -lt "$1" ] && [ $i -lt 150 ]; do i=$((i + 1)); sleep 0.1; done
+    [ "$(count)" -ge "$1" ]
+}
+
+# Reminders: a notification due in the past, then "mail remind": each waiting team gets a
+# reminder in reply to its first message.
+H --json incident notify "$INC" --due 2020-01-01T00:00:00Z >/dev/null && wait_for 6 &&
+    ok "a second round of notifications delivered" || bad "second notify: $(count) messages"
+H --json mail remind >"$HK_TMP/remind.json"
+r=$(grep -c '"outbox_id"' "$HK_TMP/remind.json")
+[ "$r" = 3 ] && ok "three reminders queued for the overdue investigations" || bad "remind: $(cat "$HK_TMP/remind.json")"
+wait_for 9 && ok "reminders delivered" || bad "reminders: $(count) messages"
+"$PY" - "$MD/new" <<'PY' && ok "reminders answer the first message (In-Reply-To)" || bad "reminder headers"
+import email, email.policy, os, sys
+d = sys.argv[1]
+ms = [email.message_from_bytes(open(os.path.join(d, f), "rb").read(), policy=email.policy.default) for f in os.listdir(d)]
+ids = {str(m["Message-ID"]) for m in ms}
+rem = [m for m in ms if m["In-Reply-To"]]
+sys.exit(0 if len(rem) == 3 and all(str(m["In-Reply-To"]) in ids for m in rem) else print([(str(m["Subject"]), str(m["In-Reply-To"])) for m in ms]) or 1)
+PY
+
+# A report by mail with acknowledgements on: the reporter gets one, marked automatic and
+# tagged with the report's number; an auto-reply gets none.
+cat >"$HK_TMP/report.eml" <<'EOM'
+From: Alice <alice@corp.example>
+To: csirt@example.net
+Subject: Phishing site
+Message-ID: <report-1@corp.example>
+Date: Sun, 22 Nov 2026 10:05:00 +0000
+Content-Type: text/plain; charset=utf-8
+
+A phishing page at hxxp://login.example.org/bank asks for our passwords.
+EOM
+"$HK_BIN" --data "$D" mail-in --ack --smtp "smtp://127.0.0.1:$PORT" --mail-from 'Test CSIRT <csirt@example.net>' \
+    <"$HK_TMP/report.eml" >"$HK_TMP/mailin2.out" 2>&1 || bad "mail-in --ack: $(cat "$HK_TMP/mailin2.out")"
+wait_for 10 && ok "an acknowledgement was sent" || bad "no acknowledgement: $(count) messages"
+"$PY" - "$MD/new" <<'PY' && ok "the acknowledgement is Auto-Submitted, tagged [hikeshi#R..], in reply" || bad "ack headers"
+import email, email.policy, os, sys
+d = sys.argv[1]
+ms = [email.message_from_bytes(open(os.path.join(d, f), "rb").read(), policy=email.policy.default) for f in os.listdir(d)]
+acks = [m for m in ms if "alice@corp.example" in str(m["To"])]
+sys.exit(0 if len(acks) == 1 and str(acks[0]["Auto-Submitted"]).startswith("auto-generated")
+         and "[hikeshi#R" in str(acks[0]["Subject"]) and str(acks[0]["In-Reply-To"]) == "<report-1@corp.example>"
+         else print([(str(m["Subject"]), str(m["Auto-Submitted"])) for m in acks]) or 1)
+PY
+sed -e 's/Message-ID: <report-1@corp.example>/Message-ID: <auto-1@corp.example>/' \
+    -e 's/^Subject: .*/Subject: Out of office/' -e 's/^Date:/Auto-Submitted: auto-replied\nDate:/' \
+    "$HK_TMP/report.eml" >"$HK_TMP/auto.eml"
+"$HK_BIN" --data "$D" mail-in --ack --smtp "smtp://127.0.0.1:$PORT" --mail-from 'Test CSIRT <csirt@example.net>' \
+    <"$HK_TMP/auto.eml" >/dev/null 2>&1
+sleep 1
+[ "$(count)" -eq 10 ] && ok "no acknowledgement for an auto-reply" || bad "auto-reply acknowledged: $(count) messages"
 finish
