@@ -11,9 +11,12 @@
  * first message. Replies are threaded back by Message-ID or ticket tag
  * (hk_investigation_thread_reply).
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "handling/handling_int.h"
 #include "hikeshi/directory.h"
@@ -268,9 +271,9 @@ out:
     return err;
 }
 
-/* Sends one outbox row (no transaction held). */
-static hk_err send_one(const struct hk_mail_config *mc, struct hk_mail_smtp *smtp, json_t *row,
-                       struct hk_mail_result *res, struct hk_errmsg *em)
+/* Builds one outbox row's message: render, MIME, sign or encrypt (no transaction held). */
+static hk_err build_one(const struct hk_mail_config *mc, json_t *row, struct hk_mail_msg *msg,
+                        struct hk_errmsg *em)
 {
     json_error_t je;
     json_t *n = json_loads(hk_jstr(row, "notice"), 0, &je), *rows, *v;
@@ -284,7 +287,7 @@ static hk_err send_one(const struct hk_mail_config *mc, struct hk_mail_smtp *smt
     size_t i;
     hk_err err;
 
-    memset(res, 0, sizeof(*res));
+    memset(msg, 0, sizeof(*msg));
     if (!n)
         return hk_errf(em, HK_EPARSE, "outbox notice is not JSON: %s", je.text);
     rows = json_object_get(n, "rows");
@@ -357,12 +360,58 @@ static hk_err send_one(const struct hk_mail_config *mc, struct hk_mail_smtp *smt
     rcpt.pgp_key = *hk_jstr(n, "pgp_key") ? hk_jstr(n, "pgp_key") : NULL;
     rcpt.pgp_fpr = !rcpt.pgp_key && *hk_jstr(n, "pgp_fpr") ? hk_jstr(n, "pgp_fpr") : NULL;
     rcpt.in_reply_to = *hk_jstr(n, "in_reply_to") ? hk_jstr(n, "in_reply_to") : NULL;
-    err = hk_mail_notice_send(mc, smtp, &rcpt, &notice, res, em);
+    err = hk_mail_notice_build(mc, &rcpt, &notice, msg, em);
 done:
     hk_buf_release(&iodef_buf);
     free(r);
     json_decref(n);
     return err;
+}
+
+/* One message of a delivery round, built by a worker thread. */
+struct slot {
+    json_t *row;
+    struct hk_mail_msg msg;
+    struct hk_errmsg em;
+    hk_err err;
+};
+
+struct builders {
+    const struct hk_mail_config *mc;
+    struct slot *slots;
+    size_t n;
+    atomic_size_t next;
+};
+
+static void *build_worker(void *arg)
+{
+    struct builders *b = arg;
+    size_t k;
+
+    while ((k = atomic_fetch_add(&b->next, 1)) < b->n)
+        b->slots[k].err = build_one(b->mc, b->slots[k].row, &b->slots[k].msg, &b->slots[k].em);
+    return NULL;
+}
+
+/* Builds every slot, on as many threads as there are cores (signing runs one gpg process per
+ * signature: it pays to sign on every core). */
+static void build_all(const struct hk_mail_config *mc, struct slot *slots, size_t n)
+{
+    struct builders b = {mc, slots, n, 0};
+    pthread_t tid[8];
+    long nt = sysconf(_SC_NPROCESSORS_ONLN);
+    int started = 0;
+
+    if (nt > 8)
+        nt = 8;
+    if (nt > (long)n)
+        nt = (long)n;
+    for (long i = 1; i < nt; i++)
+        if (!pthread_create(&tid[started], NULL, build_worker, &b))
+            started++;
+    build_worker(&b);
+    for (int i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
 }
 
 hk_err hk_outbox_deliver(struct hk_store *st, const struct hk_config *cfg,
@@ -371,8 +420,9 @@ hk_err hk_outbox_deliver(struct hk_store *st, const struct hk_config *cfg,
 {
     struct hk_ctx ctx;
     struct hk_mail_smtp *smtp = NULL;
+    struct slot *slots = NULL;
     json_t *rows = NULL, *v;
-    size_t i;
+    size_t i, n;
     hk_err err;
 
     *sent = *failed = 0;
@@ -388,18 +438,26 @@ hk_err hk_outbox_deliver(struct hk_store *st, const struct hk_config *cfg,
     err = hk_store_rows(st, HK_Q_OUTBOX_DUE,
                         HK_SQL_ARGS(hk_sql_int(ctx.now), hk_sql_int((int64_t)max)), &rows);
     hk_ctx_rollback(&ctx);
-    if (err || !json_array_size(rows))
+    if (err || !(n = json_array_size(rows)))
         goto out;
     if ((err = hk_mail_smtp_new(mc, &smtp)))
         goto out;
-    json_array_foreach(rows, i, v)
-    {
+    slots = hk_xcalloc(n, sizeof(*slots));
+    json_array_foreach(rows, i, v) slots[i].row = v;
+    build_all(mc, slots, n);
+    for (i = 0; i < n; i++) {
+        struct slot *sl = &slots[i];
         struct hk_mail_result res;
-        struct hk_errmsg sem = {{0}};
-        int64_t id = json_integer_value(json_object_get(v, "id"));
-        int64_t inv = json_integer_value(json_object_get(v, "investigation_id"));
-        int64_t attempts = json_integer_value(json_object_get(v, "attempts")) + 1;
-        hk_err serr = send_one(mc, smtp, v, &res, &sem);
+        struct hk_errmsg sem = sl->em;
+        json_t *row = sl->row;
+        int64_t id = json_integer_value(json_object_get(row, "id"));
+        int64_t inv = json_integer_value(json_object_get(row, "investigation_id"));
+        int64_t attempts = json_integer_value(json_object_get(row, "attempts")) + 1;
+        hk_err serr = sl->err;
+
+        memset(&res, 0, sizeof(res));
+        if (!serr)
+            serr = hk_mail_smtp_send(smtp, &sl->msg, &res, &sem);
         ctx.now = hk_now();
         if ((err = hk_ctx_begin(&ctx, true)))
             break;
@@ -411,7 +469,7 @@ hk_err hk_outbox_deliver(struct hk_store *st, const struct hk_config *cfg,
                                             hk_sql_int(res.smtp_code), hk_sql_text(res.smtp_text)),
                                 NULL);
             (void)snprintf(line, sizeof(line), "%s sent to %s, Message-ID %s (SMTP %ld)",
-                           hk_jstr(v, "kind"), hk_jstr(v, "recipient"), res.message_id,
+                           hk_jstr(row, "kind"), hk_jstr(row, "recipient"), res.message_id,
                            res.smtp_code);
             if (!err)
                 err = hk_store_exec(st, HK_Q_MESSAGE_INSERT,
@@ -429,22 +487,21 @@ hk_err hk_outbox_deliver(struct hk_store *st, const struct hk_config *cfg,
                                   json_pack("{s:I, s:s, s:I, s:s}", "outbox_id", (json_int_t)id,
                                             "message_id", res.message_id, "smtp_code",
                                             (json_int_t)res.smtp_code, "to",
-                                            hk_jstr(v, "recipient")));
+                                            hk_jstr(row, "recipient")));
         } else {
             bool give_up = attempts >= DELIVERY_ATTEMPTS || serr == HK_EPARSE || serr == HK_EINVAL;
+            const char *why = sem.text[0] ? sem.text : hk_strerror(serr);
             err = hk_store_exec(
                 st, HK_Q_OUTBOX_RETRY,
                 HK_SQL_ARGS(
                     hk_sql_int(id), hk_sql_text(give_up ? "failed" : "queued"),
                     hk_sql_int(ctx.now + 60 * (int64_t)(1 << (attempts < 6 ? attempts : 6))),
-                    hk_sql_int(res.smtp_code),
-                    hk_sql_text(sem.text[0] ? sem.text : hk_strerror(serr)), hk_sql_int(ctx.now)),
+                    hk_sql_int(res.smtp_code), hk_sql_text(why), hk_sql_int(ctx.now)),
                 NULL);
             if (!err)
-                err = audit_owned(&ctx, give_up ? "outbox.failed" : "outbox.retry", "investigation",
-                                  inv, NULL,
-                                  json_pack("{s:I, s:s}", "outbox_id", (json_int_t)id, "error",
-                                            sem.text[0] ? sem.text : hk_strerror(serr)));
+                err = audit_owned(
+                    &ctx, give_up ? "outbox.failed" : "outbox.retry", "investigation", inv, NULL,
+                    json_pack("{s:I, s:s}", "outbox_id", (json_int_t)id, "error", why));
         }
         if (err || (err = hk_ctx_commit(&ctx))) {
             hk_ctx_rollback(&ctx);
@@ -456,6 +513,10 @@ hk_err hk_outbox_deliver(struct hk_store *st, const struct hk_config *cfg,
             (*sent)++;
     }
 out:
+    if (slots)
+        for (i = 0; i < n; i++)
+            hk_mail_msg_release(&slots[i].msg);
+    free(slots);
     hk_mail_smtp_free(smtp);
     json_decref(rows);
     return err;

@@ -10,6 +10,7 @@
  * uses GPGME_ENCRYPT_ALWAYS_TRUST.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,51 +78,77 @@ static hk_err take(gpgme_data_t d, struct hk_buf *out)
 }
 
 /*
- * The signing context is cached per process (one home, one key): looking the secret key up
- * costs a gpg run of its own, as much as the signature. Signing is serialised on it.
+ * Signing contexts are cached per process (one home, one key): looking the secret key up
+ * costs a gpg run of its own, as much as the signature. gpgme runs one gpg process per
+ * signature, so a pool of contexts lets several threads sign at once (one per core is what
+ * pays); each context is used by one thread at a time under its own mutex.
  */
-static pthread_mutex_t sign_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct {
+#define SIGNERS 8
+
+struct signer {
+    pthread_mutex_t mu;
     gpgme_ctx_t c;
     char *home, *key;
-} signer;
+};
+static struct signer signers[SIGNERS] = {
+    {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, NULL}, {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, NULL},
+    {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, NULL}, {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, NULL},
+    {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, NULL}, {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, NULL},
+    {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, NULL}, {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, NULL},
+};
+static atomic_uint signer_next;
 
 static bool same(const char *a, const char *b)
 {
     return a == b || (a && b && !strcmp(a, b));
 }
 
-static void signer_drop(void)
+static void signer_drop(struct signer *s)
 {
-    if (signer.c)
-        gpgme_release(signer.c);
-    free(signer.home);
-    free(signer.key);
-    memset(&signer, 0, sizeof(signer));
+    if (s->c)
+        gpgme_release(s->c);
+    free(s->home);
+    free(s->key);
+    s->c = NULL;
+    s->home = s->key = NULL;
 }
 
-static hk_err signer_get(const char *home, const char *key, struct hk_errmsg *m)
+/* A free signer, locked; when all are busy, waits for one in turn. */
+static struct signer *signer_lock(void)
+{
+    unsigned start = atomic_fetch_add(&signer_next, 1);
+
+    for (unsigned i = 0; i < SIGNERS; i++) {
+        struct signer *s = &signers[(start + i) % SIGNERS];
+        if (!pthread_mutex_trylock(&s->mu))
+            return s;
+    }
+    pthread_mutex_lock(&signers[start % SIGNERS].mu);
+    return &signers[start % SIGNERS];
+}
+
+static hk_err signer_get(struct signer *s, const char *home, const char *key, struct hk_errmsg *m)
 {
     gpgme_key_t k = NULL;
     gpgme_error_t e;
     hk_err err;
 
-    if (signer.c && same(signer.home, home) && same(signer.key, key))
+    if (s->c && same(s->home, home) && same(s->key, key))
         return HK_OK;
-    signer_drop();
-    if ((err = ctx_new(home, &signer.c, m)) || (err = find_key(signer.c, key, true, &k, m)))
+    signer_drop(s);
+    if ((err = ctx_new(home, &s->c, m)) || (err = find_key(s->c, key, true, &k, m)))
         goto out;
-    if ((e = gpgme_signers_add(signer.c, k))) {
+    if ((e = gpgme_signers_add(s->c, k))) {
         err = gerr(m, "signing", e);
         goto out;
     }
-    signer.home = home ? hk_xstrdup(home) : NULL;
-    signer.key = hk_xstrdup(key);
+    s->home = home ? hk_xstrdup(home) : NULL;
+    s->key = hk_xstrdup(key);
 out:
     if (k)
         gpgme_key_unref(k);
     if (err)
-        signer_drop();
+        signer_drop(s);
     return err;
 }
 
@@ -138,24 +165,25 @@ hk_err hk_mail_pgp_sign(const char *home, const char *key, const void *data, siz
                  {GPGME_MD_SHA1, "pgp-sha1"}};
     gpgme_data_t in = NULL, out = NULL;
     gpgme_sign_result_t r;
+    struct signer *sg;
     gpgme_error_t e;
     hk_err err;
 
     *micalg = "pgp-sha256";
     hk_mail_init();
-    pthread_mutex_lock(&sign_mu);
-    if ((err = signer_get(home, key, m)))
+    sg = signer_lock();
+    if ((err = signer_get(sg, home, key, m)))
         goto out;
     if ((e = gpgme_data_new_from_mem(&in, data, len, 0)) || (e = gpgme_data_new(&out)) ||
-        (e = gpgme_op_sign(signer.c, in, out, GPGME_SIG_MODE_DETACH))) {
+        (e = gpgme_op_sign(sg->c, in, out, GPGME_SIG_MODE_DETACH))) {
         err = gerr(m, "signing", e);
-        signer_drop();
+        signer_drop(sg);
         goto out;
     }
-    r = gpgme_op_sign_result(signer.c);
+    r = gpgme_op_sign_result(sg->c);
     if (!r || !r->signatures || r->invalid_signers) {
         err = hk_errf(m, HK_EIO, "signing: key '%.80s' cannot sign", key);
-        signer_drop();
+        signer_drop(sg);
         goto out;
     }
     for (size_t i = 0; i < sizeof(algos) / sizeof(algos[0]); i++)
@@ -164,7 +192,7 @@ hk_err hk_mail_pgp_sign(const char *home, const char *key, const void *data, siz
     err = take(out, sig);
     out = NULL;
 out:
-    pthread_mutex_unlock(&sign_mu);
+    pthread_mutex_unlock(&sg->mu);
     gpgme_data_release(out);
     gpgme_data_release(in);
     return err;
