@@ -172,6 +172,21 @@ const struct cmd hk_cli_cmds[] = {
      "incidents past their first-response target (SLA)", NULL, NULL, NULL, NULL},
     {"incident", "audit", "GET", "/api/v1/incidents/%s/audit", 1, "ID",
      "the audit history of an incident", NULL, NULL, NULL, NULL},
+    {"incident", "notify", "POST", "/api/v1/incidents/%s/notify", 1,
+     "ID [--due TIME] [--request TEXT]",
+     "notify the responsible teams: one investigation and one message per team", notify_fields,
+     NULL, NULL,
+     "    Routes the incident's observables through the team directory and, for each team,\n"
+     "    opens an investigation and queues one message with only that team's data, in its\n"
+     "    language and preferred attachment format (CSV, X-ARF). A server started with\n"
+     "    --smtp and --mail-from delivers it at once; on a data directory, run\n"
+     "    'hikeshi mail flush'. Replies piped into 'hikeshi mail-in' are threaded back."},
+    {"incident", "export-iodef", NULL, NULL, 1, "ID [--team NAME] [--contact EMAIL]",
+     "print an incident as an IODEF v2 document (RFC 7970)", NULL, NULL, cmd_incident_export_iodef,
+     "    IncidentID name= is --team (or env HIKESHI_TEAM), the issuing CSIRT. The incident's\n"
+     "    observables become EventData/Flow/System/Node entries (Address ipv4-addr, ipv6-addr,\n"
+     "    e-mail, site-uri; DomainData/Name), hashes and CVE names AdditionalData. The\n"
+     "    document validates against iodef-2.0.xsd (tests/data/iodef/).\n"},
     {"investigation", "add", "POST", "/api/v1/incidents/%s/investigations", 1,
      "INCIDENT --party P [--subject S] [--message M] [--due TIME]",
      "open an investigation (a cooperation request to one party)", inv_fields, NULL, NULL, NULL},
@@ -190,12 +205,6 @@ const struct cmd hk_cli_cmds[] = {
      "INCIDENT --title T [--assignee U] [--due TIME]", "add a task", task_fields, NULL, NULL, NULL},
     {"task", "update", "PATCH", "/api/v1/tasks/%s", 1, "ID [--title T] [--assignee U] [--done]",
      "edit a task or mark it done", task_update_fields, NULL, NULL, NULL},
-    {"incident", "export-iodef", NULL, NULL, 1, "ID [--team NAME] [--contact EMAIL]",
-     "print an incident as an IODEF v2 document (RFC 7970)", NULL, NULL, cmd_incident_export_iodef,
-     "    IncidentID name= is --team (or env HIKESHI_TEAM), the issuing CSIRT. The incident's\n"
-     "    observables become EventData/Flow/System/Node entries (Address ipv4-addr, ipv6-addr,\n"
-     "    e-mail, site-uri; DomainData/Name), hashes and CVE names AdditionalData. The\n"
-     "    document validates against iodef-2.0.xsd (tests/data/iodef/).\n"},
     {"mail-in", NULL, NULL, NULL, 0,
      "[--maildir DIR [--processed DIR | --delete] [--batch N]] [--ack] [--gnupghome DIR]",
      "take in received mail: one message on standard input, or a Maildir", NULL, NULL, cmd_mailin,
@@ -208,6 +217,12 @@ const struct cmd hk_cli_cmds[] = {
      "    --ack queues acknowledgements of new reports (never for auto-replies, bounces or\n"
      "    lists). --max-size BYTES bounds a stored message (default 25 MiB). Exit 75 when a\n"
      "    message could not be stored (the MTA retries).\n"},
+    {"mail", "flush", NULL, NULL, 0,
+     "--smtp URL --mail-from ADDR [--sign-key KEY] [--gnupghome DIR] [--org NAME]",
+     "deliver the outbox (notifications, reminders) of the data directory now", NULL, NULL,
+     cmd_mail_flush, NULL},
+    {"mail", "remind", "POST", "/api/v1/outbox/remind", 0, "",
+     "queue reminders for investigations waiting past their due time", NULL, NULL, NULL, NULL},
     {"observable", NULL, "GET", "/api/v1/observables", 1, "VALUE",
      "which incidents and reports carry an observable (IP, domain, hash, ...)", NULL, NULL,
      cmd_observable, NULL},
@@ -268,21 +283,6 @@ const struct cmd hk_cli_cmds[] = {
      "[--interface IF | FILE...] [--monitor PREFIX]... [--out FILE] [options]",
      "observe scanning traffic: per-source profiles, scan strategies, port surges", NULL, NULL,
      cmd_sensor, hk_cli_sensor_help},
-    {"incident", "notify", "POST", "/api/v1/incidents/%s/notify", 1,
-     "ID [--due TIME] [--request TEXT]",
-     "notify the responsible teams: one investigation and one message per team", notify_fields,
-     NULL, NULL,
-     "    Routes the incident's observables through the team directory and, for each team,\n"
-     "    opens an investigation and queues one message with only that team's data, in its\n"
-     "    language and preferred attachment format (CSV, X-ARF). A server started with\n"
-     "    --smtp and --mail-from delivers it at once; on a data directory, run\n"
-     "    'hikeshi mail flush'. Replies piped into 'hikeshi mail-in' are threaded back."},
-    {"mail", "flush", NULL, NULL, 0,
-     "--smtp URL --mail-from ADDR [--sign-key KEY] [--gnupghome DIR] [--org NAME]",
-     "deliver the outbox (notifications, reminders) of the data directory now", NULL, NULL,
-     cmd_mail_flush, NULL},
-    {"mail", "remind", "POST", "/api/v1/outbox/remind", 0, "",
-     "queue reminders for investigations waiting past their due time", NULL, NULL, NULL, NULL},
     {"simulate", NULL, NULL, NULL, 1,
      "SCENARIO [--out DIR] [--seed N] [--no-pcap] [--max-packets N] | --list",
      "run a worm-outbreak simulation (infection curve, sensor captures, summary)", NULL, NULL,
