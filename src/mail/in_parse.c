@@ -221,6 +221,8 @@ static char *utf8(GMimePart *part, const guint8 *d, size_t n)
     const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
     char *out = NULL;
 
+    if (!d || !n) /* an empty part has no data at all: GLib refuses NULL even with length 0 */
+        return g_strdup("");
     if (cs && g_ascii_strcasecmp(cs, "utf-8") && g_ascii_strcasecmp(cs, "us-ascii"))
         out =
             g_convert_with_fallback((const char *)d, (gssize)n, "UTF-8", cs, "?", NULL, NULL, NULL);
@@ -334,7 +336,6 @@ static void failure_report(struct hk_mailin_parsed *p, const char *why)
 {
     struct hk_buf b = HK_BUF_INIT(HK_BUF_UNBOUNDED);
     char subject[600];
-    json_t *c;
 
     (void)hk_buf_appendf(&b, "This message could not be taken in as a report: %s\n\n", why);
     (void)hk_buf_appendf(&b, "From: %s\nSubject: %s\nMessage-ID: %s\n", p->from_full, p->subject,
@@ -346,23 +347,40 @@ static void failure_report(struct hk_mailin_parsed *p, const char *why)
     }
     (void)snprintf(subject, sizeof(subject), "Unparsed mail: %.500s",
                    *p->subject ? p->subject : "(no subject)");
-    c = json_stringn(hk_buf_str(&b), b.len);
-    json_array_append_new(p->submissions,
-                          json_pack("{s:s, s:o, s:s, s:s, s:s}", "subject", subject, "content",
-                                    c ? c : json_string("(not UTF-8)"), "source", "email", "tlp",
-                                    "AMBER", "reporter", *p->from ? p->from : "unknown sender"));
+    {
+        char *text = g_utf8_make_valid(hk_buf_str(&b), (gssize)b.len);
+        char *subj = g_utf8_make_valid(subject, -1);
+        char *from = g_utf8_make_valid(*p->from ? p->from : "unknown sender", -1);
+        json_t *sub = json_pack("{s:s, s:s, s:s, s:s, s:s}", "subject", subj, "content", text,
+                                "source", "email", "tlp", "AMBER", "reporter", from);
+        json_array_append_new(p->submissions,
+                              sub ? sub : json_pack("{s:s}", "content", "(unreadable)"));
+        g_free(text);
+        g_free(subj);
+        g_free(from);
+    }
     hk_buf_release(&b);
 }
 
 static void text_report(struct hk_mailin_parsed *p)
 {
     char subject[1000];
+    /* Headers may carry any bytes: JSON strings must be UTF-8, so repair them here or the
+     * report (and with it the message's only trace in the queue) would be lost. */
+    char *subj, *content, *from;
+    json_t *sub;
 
     (void)snprintf(subject, sizeof(subject), "%.990s", *p->subject ? p->subject : "(no subject)");
-    json_array_append_new(
-        p->submissions, json_pack("{s:s, s:s, s:s, s:s, s:s}", "subject", subject, "content",
-                                  *p->text ? p->text : "(empty message)", "source", "email", "tlp",
-                                  "AMBER", "reporter", *p->from ? p->from : "unknown sender"));
+    subj = g_utf8_make_valid(subject, -1);
+    content = g_utf8_make_valid(*p->text ? p->text : "(empty message)", -1);
+    from = g_utf8_make_valid(*p->from ? p->from : "unknown sender", -1);
+    sub = json_pack("{s:s, s:s, s:s, s:s, s:s}", "subject", subj, "content", content, "source",
+                    "email", "tlp", "AMBER", "reporter", from);
+    json_array_append_new(p->submissions,
+                          sub ? sub : json_pack("{s:s}", "content", "(unreadable)"));
+    g_free(subj);
+    g_free(content);
+    g_free(from);
 }
 
 void hk_mailin_parse(const char *raw, size_t len, bool truncated, const struct hk_mailin_opts *o,
