@@ -6,8 +6,9 @@
 #
 # 1. bench/route_bench.c, linked against the built libhikeshi.a: builds the tries from
 #    N4/N6 synthetic prefixes (routing-table-like length mix), times the builds and the
-#    lookups (best of 3, thread CPU time), checks 400,000 answers against the simple peer
-#    (a sorted array, one binary search per prefix length) and times that peer too.
+#    lookups (best of 3, thread CPU time), single and batched (hk_lpm_lookup4_batch,
+#    hk_lpm_lookup6_batch), checks 400,000 IPv4 and 600,000 IPv6 answers against the simple
+#    peer (a sorted array, one binary search per prefix length) and times that peer too.
 # 2. End to end: a 1,000,000-line CAIDA pfx2as file is loaded with `hikeshi route
 #    load-pfx2as` (parse, canonicalise, store), then the first `hikeshi route` after it
 #    rebuilds the snapshot from the stored text (parse + both tries) and a second one uses

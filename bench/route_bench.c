@@ -6,10 +6,11 @@
  * some /56-/64), times the builds (best of 3) and then single-core lookups (best of 3
  * rounds, CPU time of this thread) for: IPv4 addresses drawn inside loaded prefixes, IPv4
  * addresses uniform over the whole space, the same through the batched (prefetching)
- * lookup, and IPv6 addresses inside loaded prefixes (clustered in provider /32s). Every answer is
- * checked against the simple peer on a sample: a sorted array searched once per prefix length
- * present (the textbook binary search on (length, network)), which is also timed. Prints one "name
- * value unit" line per figure.
+ * lookup, and IPv6 addresses inside loaded prefixes (clustered in provider /32s), single and
+ * batched. Every answer is checked against the simple peer on a sample: a sorted array
+ * searched once per prefix length present (the textbook binary search on (length, network)),
+ * which is also timed (IPv4); IPv6 has the same peer, single and batched lookups are checked.
+ * Prints one "name value unit" line per figure.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -147,6 +148,84 @@ static uint32_t peer_lookup(const struct peer *pe, uint32_t a)
     return 0;
 }
 
+/* The IPv6 peer: the same per length, with (hi, lo) keys. */
+struct k6 {
+    uint64_t hi, lo;
+    size_t i;
+};
+struct peer6 {
+    struct k6 *k[129];
+    size_t n[129];
+};
+
+static uint64_t be64(const uint8_t *a)
+{
+    uint64_t x = 0;
+
+    for (int i = 0; i < 8; i++)
+        x = (x << 8) | a[i];
+    return x;
+}
+
+static void mask6(uint64_t *hi, uint64_t *lo, int l)
+{
+    *hi &= l >= 64 ? ~0ull : l ? ~(~0ull >> l) : 0;
+    *lo &= l >= 128 ? ~0ull : l > 64 ? ~(~0ull >> (l - 64)) : 0;
+}
+
+static int cmp_k6(const void *a, const void *b)
+{
+    const struct k6 *x = a, *y = b;
+    if (x->hi != y->hi)
+        return x->hi < y->hi ? -1 : 1;
+    if (x->lo != y->lo)
+        return x->lo < y->lo ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static void peer6_build(struct peer6 *pe, const struct hk_lpm_prefix *p, size_t n)
+{
+    memset(pe, 0, sizeof(*pe));
+    for (int l = 0; l <= 128; l++)
+        pe->k[l] = malloc((n + 1) * sizeof(struct k6));
+    for (size_t i = 0; i < n; i++) {
+        struct k6 k = {be64(p[i].addr), be64(p[i].addr + 8), i};
+        mask6(&k.hi, &k.lo, p[i].len);
+        pe->k[p[i].len][pe->n[p[i].len]++] = k;
+    }
+    for (int l = 0; l <= 128; l++) {
+        size_t m = 0;
+        qsort(pe->k[l], pe->n[l], sizeof(struct k6), cmp_k6);
+        for (size_t j = 0; j < pe->n[l]; j++) {
+            if (m && pe->k[l][m - 1].hi == pe->k[l][j].hi && pe->k[l][m - 1].lo == pe->k[l][j].lo)
+                m--; /* duplicate: the later one wins */
+            pe->k[l][m++] = pe->k[l][j];
+        }
+        pe->n[l] = m;
+    }
+}
+
+static uint32_t peer6_lookup(const struct peer6 *pe, const struct hk_lpm_prefix *p,
+                             const uint8_t *a)
+{
+    for (int l = 128; l >= 0; l--) {
+        struct k6 key = {be64(a), be64(a + 8), 0};
+        size_t lo = 0, hi = pe->n[l];
+        mask6(&key.hi, &key.lo, l);
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            const struct k6 *m = &pe->k[l][mid];
+            if (m->hi < key.hi || (m->hi == key.hi && m->lo < key.lo))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < pe->n[l] && pe->k[l][lo].hi == key.hi && pe->k[l][lo].lo == key.lo)
+            return p[pe->k[l][lo].i].value;
+    }
+    return 0;
+}
+
 static uint32_t in_prefix4(const struct hk_lpm_prefix *p)
 {
     uint32_t a = ((uint32_t)p->addr[0] << 24) | ((uint32_t)p->addr[1] << 16) |
@@ -216,6 +295,29 @@ int main(int argc, char **argv)
         }
     }
     printf("check_vs_peer ok 400000 lookups\n");
+    {
+        struct peer6 pe6;
+        size_t m = q / 4 < 200000 ? q / 4 : 200000;
+        peer6_build(&pe6, p6, n6);
+        hk_lpm_lookup6_batch(t6, &a6[0][0], out, m);
+        for (size_t i = 0; i < m; i++) {
+            /* half inside loaded prefixes, half uniform over 2000::/4 */
+            uint8_t u[16];
+            uint64_t r = rnd();
+            for (int k = 0; k < 16; k++)
+                u[k] = (uint8_t)(r >> (8 * (k % 8))) ^ (uint8_t)(k * 37);
+            u[0] = (uint8_t)(0x20 | (u[0] & 0x0f));
+            if (hk_lpm_lookup6(t6, a6[i]) != peer6_lookup(&pe6, p6, a6[i]) ||
+                out[i] != hk_lpm_lookup6(t6, a6[i]) ||
+                hk_lpm_lookup6(t6, u) != peer6_lookup(&pe6, p6, u)) {
+                fprintf(stderr, "IPv6 mismatch at %zu\n", i);
+                return 1;
+            }
+        }
+        printf("check_ipv6_vs_peer ok %zu lookups (single and batch)\n", 3 * m);
+        for (int l = 0; l <= 128; l++)
+            free(pe6.k[l]);
+    }
 #define TIME(name, n, body)                                                      \
     do {                                                                         \
         best = 1e9;                                                              \
@@ -235,6 +337,8 @@ int main(int argc, char **argv)
          sink += out[q / 2]);
     TIME("lookup_ipv6_in_prefixes", q / 4,
          for (size_t i = 0; i < q / 4; i++) sink += hk_lpm_lookup6(t6, a6[i]));
+    TIME("lookup_ipv6_batch_in_prefixes", q / 4, hk_lpm_lookup6_batch(t6, &a6[0][0], out, q / 4);
+         sink += out[q / 8]);
     TIME("peer_sorted_binary_search_ipv4", q / 20,
          for (size_t i = 0; i < q / 20; i++) sink += peer_lookup(&pe, a4[i]));
     (void)sink;

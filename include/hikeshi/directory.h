@@ -68,8 +68,9 @@ hk_err hk_asn_parse(const char *s, uint32_t *out, struct hk_errmsg *em);
 /* ---- longest-prefix match (lpm.c; pure, no database) ---- */
 
 /*
- * A multibit trie with leaf pushing: a 2^16-entry root, then 256-entry chunks (IPv4:
- * strides 16-8-8, at most 3 reads; IPv6: 16 then 8 per level). Immutable once built; any
+ * A multibit trie with leaf pushing: IPv4 a 2^16-entry root, then 256-entry chunks
+ * (strides 16-8-8, at most 3 reads); IPv6 a 2^18-entry root, then a poptrie (compressed
+ * 6-bit-stride nodes; a /48 takes 7 reads). Immutable once built; any
  * number of threads may look up concurrently. Values are 1..2^31-1; 0 means no match.
  */
 struct hk_lpm;
@@ -88,6 +89,8 @@ uint32_t hk_lpm_lookup6(const struct hk_lpm *t, const uint8_t addr[16]);
 /* The same for n addresses at once, with the memory reads of several lookups overlapped
  * (prefetching): the form for bulk work such as a feed of addresses. */
 void hk_lpm_lookup4_batch(const struct hk_lpm *t, const uint32_t *addr, uint32_t *out, size_t n);
+/* IPv6: addr holds n addresses of 16 bytes each, back to back. */
+void hk_lpm_lookup6_batch(const struct hk_lpm *t, const uint8_t *addr, uint32_t *out, size_t n);
 /* Bytes used by the table. */
 size_t hk_lpm_memory(const struct hk_lpm *t);
 

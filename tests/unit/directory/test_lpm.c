@@ -96,6 +96,7 @@ static void check_set(int family, size_t n, int probes)
     int bytes = family == 4 ? 4 : 16;
     struct hk_lpm_prefix *p = calloc(n + 4, sizeof(*p)), *orig = calloc(n + 4, sizeof(*p));
     struct hk_lpm *t = NULL;
+    uint8_t batch[37][16];
 
     random_set(p, n, family);
     /* Edges: the default route and a full-length host route. */
@@ -127,6 +128,15 @@ static void check_set(int family, size_t n, int probes)
                     ;
         }
         assert_int_equal(lookup(t, a, family), brute(orig, n, a, bytes));
+        if (family == 6)
+            memcpy(batch[i % 37], a, 16);
+        if (family == 6 && i % 37 == 36) {
+            /* The batched lookup (37: two full groups of 16 and a tail of 5). */
+            uint32_t out[37];
+            hk_lpm_lookup6_batch(t, &batch[0][0], out, 37);
+            for (int j = 0; j < 37; j++)
+                assert_int_equal(out[j], brute(orig, n, batch[j], bytes));
+        }
     }
     hk_lpm_free(t);
     free(p);
@@ -149,9 +159,10 @@ static void test_lpm_v6_random(void **state)
 
 static void test_lpm_edges(void **state)
 {
-    struct hk_lpm_prefix p[3];
+    struct hk_lpm_prefix p[3], q6[4];
     struct hk_lpm *t = NULL;
     uint32_t out[40], in[40];
+    uint8_t a6[20][16];
 
     (void)state;
     /* Empty table: nothing matches. */
@@ -177,11 +188,53 @@ static void test_lpm_edges(void **state)
     for (int i = 0; i < 40; i++)
         assert_int_equal(out[i], hk_lpm_lookup4(t, in[i]));
     hk_lpm_free(t);
+    /* IPv6: empty; ::/0, a /18 (the root's width), a /48 and a /128 inside it. */
+    assert_int_equal(hk_lpm_build(6, p, 0, &t), HK_OK);
+    memset(a6, 0, sizeof(a6));
+    assert_int_equal(hk_lpm_lookup6(t, a6[0]), 0);
+    hk_lpm_lookup6_batch(t, &a6[0][0], out, 20);
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(out[i], 0);
+    hk_lpm_free(t);
+    memset(q6, 0, sizeof(q6));
+    q6[0].value = 1;
+    q6[1].addr[0] = 0x20, q6[1].addr[1] = 0x01, q6[1].addr[2] = 0x0d, q6[1].len = 18;
+    q6[1].value = 2;
+    memcpy(q6[2].addr, q6[1].addr, 16);
+    q6[2].addr[2] = 0x0d, q6[2].addr[3] = 0xb8, q6[2].addr[5] = 0x01, q6[2].len = 48;
+    q6[2].value = 3;
+    memcpy(q6[3].addr, q6[2].addr, 16);
+    q6[3].addr[15] = 1, q6[3].len = 128, q6[3].value = 4;
+    assert_int_equal(hk_lpm_build(6, q6, 4, &t), HK_OK);
+    for (int i = 0; i < 20; i++) {
+        memcpy(a6[i], q6[3].addr, 16);
+        a6[i][15] = (uint8_t)(i % 3); /* ::0, ::1 (the /128), ::2 */
+        if (i >= 9)
+            a6[i][5] = (uint8_t)(i - 9); /* other /48s inside the /18 */
+        if (i >= 15)
+            a6[i][2] = 0xcc; /* outside the /18 */
+    }
+    hk_lpm_lookup6_batch(t, &a6[0][0], out, 20);
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(out[i], hk_lpm_lookup6(t, a6[i]));
+    assert_int_equal(out[0], 3);
+    assert_int_equal(out[1], 4);
+    assert_int_equal(out[2], 3);
+    assert_int_equal(out[9], 2);  /* 2001:db8:0:: is only in the /18 */
+    assert_int_equal(out[10], 4); /* 2001:db8:1::1 */
+    assert_int_equal(out[15], 1); /* 2001:ccb8:6:: is outside the /18 */
+    /* An IPv4 table answers nothing for IPv6. */
+    hk_lpm_free(t);
+    assert_int_equal(hk_lpm_build(4, p, 0, &t), HK_OK);
+    assert_int_equal(hk_lpm_lookup6(t, a6[0]), 0);
+    hk_lpm_free(t);
     /* Bad input is refused. */
     p[0].len = 33;
     assert_int_equal(hk_lpm_build(4, p, 1, &t), HK_EINVAL);
     p[0].len = 8, p[0].value = 0;
     assert_int_equal(hk_lpm_build(4, p, 1, &t), HK_EINVAL);
+    q6[0].len = 129;
+    assert_int_equal(hk_lpm_build(6, q6, 1, &t), HK_EINVAL);
 }
 
 static void test_prefix_parse(void **state)
