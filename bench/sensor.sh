@@ -13,7 +13,10 @@
 # judged by CPU time (user + sys: the targets are for one core, and on a loaded machine the
 # wall time measures the other users too); the wall time is printed beside it, and the load
 # average before and after. Prints packets/s and the ratios against the issue's targets. Usage: bench/sensor.sh  (HK_BIN=... to use another binary;
-# KEEP=1 keeps the scratch directory; SKIP_DAY=1 skips the day capture).
+# KEEP=1 keeps the scratch directory; SKIP_DAY=1 skips the day capture; HK_OLD=path also runs
+# a head to head of that older binary against HK_BIN on the mixed and uniqN captures, the two
+# alternating, H2H runs each (default 5), smallest CPU time of each: on a shared machine this
+# compares the two under the same load).
 set -e
 . "$(dirname "$0")/lib.sh"
 ensure_bin
@@ -125,3 +128,32 @@ if [ "${SKIP_DAY:-0}" != 1 ]; then
     printf '  %-52s %12.2fs  %s%s\n' "a /16-day (100 M packets) in < 10 s" "$T" "$(verdict 10 "$T")" "$note"
 fi
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Head to head: old and new alternate, so that both see the same load.
+if [ -n "${HK_OLD:-}" ]; then
+    echo
+    echo "head to head, alternating, best of ${H2H:-5} CPU s: old $HK_OLD, new $HK_BIN"
+    for cap in mixed uniqN; do
+        OB=""
+        NB=""
+        i=0
+        while [ $i -lt "${H2H:-5}" ]; do
+            for w in old new; do
+                b=$HK_BIN
+                [ $w = old ] && b=$HK_OLD
+                /usr/bin/time -f "%U %S" -o "$WORK/time" "$b" sensor --quiet --no-progress \
+                    "$WORK/$cap.pcap" --out "$WORK/h.jsonl" >/dev/null 2>"$WORK/err" ||
+                    { cat "$WORK/err" >&2; die "failed: $b"; }
+                c=$(awk '{printf "%.2f", $1 + $2}' "$WORK/time")
+                if [ $w = old ]; then
+                    { [ -z "$OB" ] || [ "$(echo "$c < $OB" | bc -l)" = 1 ]; } && OB=$c
+                else
+                    { [ -z "$NB" ] || [ "$(echo "$c < $NB" | bc -l)" = 1 ]; } && NB=$c
+                fi
+            done
+            i=$((i + 1))
+        done
+        printf '  %-10s old %6s s   new %6s s\n' "$cap" "$OB" "$NB"
+    done
+    echo "load average after the head to head: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The sensor's hot path: per-source profiles in a fixed-memory, 4-way set-associative table
- * of 64-byte entries (one cache line each; a full bucket evicts its idlest entry, weighted
- * towards keeping sources with many probes), a bounded pool of strategy samples (the first
- * 64 distinct destinations and their times) for sources that contact more than one host,
+ * of 64-byte entries (one cache line each; buckets go in pairs, a full home bucket spills
+ * into the other of its pair, and at the cap a full pair evicts the home bucket's idlest
+ * entry, weighted towards keeping sources with many probes), a bounded pool of strategy samples
+ * (the first 64 distinct destinations and their times) for sources that contact more than one host,
  * and the per-packet updates. Packets are handled in a software pipeline: each packet's
  * bucket is prefetched 32 packets before it is processed (and its sample 12 before), which
  * hides the memory latency when the table is much larger than the cache. The table grows
@@ -219,6 +220,31 @@ static struct src_ent *sample_owner(struct hk_sensor *s, const struct sample *sm
 
 void hk_sensor_classify_entry(struct hk_sensor *s, struct srctab *t, struct src_ent *e, bool final);
 
+/*
+ * Folds a final sample's 256-register sketch into the entry's 32 four-bit registers. Both
+ * take the same hash (dhash) of IPv4 destinations: the 32-register index is the top 5 bits,
+ * the 256-register index the top 8, and the 32-register rank is the position of the first
+ * one among hash bits 26-24 (the low 3 bits of the 256-register index) or, when those are
+ * zero, 3 + the 256-register rank. So the result is exactly the registers the entry would
+ * hold had it seen every destination itself (one() skips the entry's sketch while an IPv4
+ * sample is final).
+ */
+static void hll_fold(uint8_t e16[16], const uint8_t h256[256])
+{
+    for (uint32_t j = 0; j < 256; j++) {
+        uint32_t low = j & 7, idx = j >> 3, rank;
+        uint8_t *b = e16 + (idx >> 1);
+        uint8_t sh = (uint8_t)((idx & 1) * 4);
+        if (!h256[j])
+            continue;
+        rank = (low & 4) ? 1 : (low & 2) ? 2 : (low & 1) ? 3 : 3u + h256[j];
+        if (rank > 15)
+            rank = 15;
+        if (rank > (uint32_t)((*b >> sh) & 15))
+            *b = (uint8_t)((*b & ~(15 << sh)) | (rank << sh));
+    }
+}
+
 /* A free sample, or one taken from an idle source (labelled first), or none. */
 static uint32_t sample_alloc(struct hk_sensor *s)
 {
@@ -242,6 +268,8 @@ static uint32_t sample_alloc(struct hk_sensor *s)
         struct srctab *t = sm->v6 ? &s->t6 : &s->t4;
         struct src_ent *e = &t->e[sm->owner];
         hk_sensor_classify_entry(s, t, e, true);
+        if ((e->flags & F_FINAL) && !sm->v6)
+            hll_fold(e->hll, sm->h);
         e->flags |= F_FINAL;
         e->sample = 0;
         sm->used = 0;
@@ -374,9 +402,11 @@ static void evict(struct hk_sensor *s, struct srctab *t, uint32_t i)
     t->count--;
 }
 
-/* Doubles the table in place (see tab_init): from the last bucket down, bucket b's entries
- * move to buckets 2b and 2b + 1, which are beyond the old table or were emptied already;
- * samples follow their owner. */
+/* Doubles the table in place (see tab_init). Buckets go in pairs (2k, 2k + 1): an entry
+ * lives in its home bucket or, when that was full, in the other of its pair. From the last
+ * pair down, pair k's entries (at most eight) move to the new pairs 2k and 2k + 1 (buckets
+ * 4k to 4k + 3), which are beyond the old table or were emptied already; samples follow their
+ * owner. */
 static void tab_grow(struct hk_sensor *s, struct srctab *t)
 {
     uint32_t onb = t->nb;
@@ -384,22 +414,26 @@ static void tab_grow(struct hk_sensor *s, struct srctab *t)
     if (t->nb * 2 > t->nb_max)
         return;
     t->nb = onb * 2;
-    for (uint32_t b = onb; b-- > 0;) {
-        struct src_ent tmp[HK_WAYS];
-        uint8_t a6[HK_WAYS][16];
-        uint8_t used[2] = {0, 0};
-        uint32_t bi = b * HK_WAYS;
-        memcpy(tmp, &t->e[bi], sizeof(tmp));
-        memset(&t->e[bi], 0, sizeof(tmp));
+    for (uint32_t k = (onb + 1) / 2; k-- > 0;) {
+        struct src_ent tmp[2 * HK_WAYS];
+        uint8_t a6[2 * HK_WAYS][16];
+        uint32_t bi = 2 * k * HK_WAYS;
+        uint32_t nw = (2 * k + 1 < onb ? 2 : 1) * HK_WAYS;
+        memcpy(tmp, &t->e[bi], nw * sizeof(tmp[0]));
+        memset(&t->e[bi], 0, nw * sizeof(tmp[0]));
         if (t->v6)
-            memcpy(a6, t->a6[bi], sizeof(a6));
-        for (uint32_t w = 0; w < HK_WAYS; w++) {
+            memcpy(a6, t->a6[bi], nw * 16);
+        for (uint32_t w = 0; w < nw; w++) {
             uint32_t nbk, j;
             const struct src_ent *e = &tmp[w];
             if (!e->probes)
                 continue;
             nbk = bucket_of(t->v6 ? e->key : hk_mix32(e->key), t->nb);
-            j = nbk * HK_WAYS + used[nbk & 1]++;
+            j = nbk * HK_WAYS;
+            if (t->e[j + HK_WAYS - 1].probes)
+                j = (nbk ^ 1) * HK_WAYS;
+            while (t->e[j].probes)
+                j++;
             t->e[j] = *e;
             if (t->v6)
                 memcpy(t->a6[j], a6[w], 16);
@@ -409,30 +443,66 @@ static void tab_grow(struct hk_sensor *s, struct srctab *t)
     }
 }
 
-/* Finds or makes the entry of a source in bucket b. */
+static inline bool ent_is(const struct srctab *t, const struct src_ent *b, uint32_t bi, int w,
+                          uint32_t key, const uint8_t *a6)
+{
+    return b[w].probes && b[w].key == key && (!a6 || !memcmp(t->a6[bi + (uint32_t)w], a6, 16));
+}
+
+/* The entry of a source: in its home bucket, or (only when home is full) in the other bucket
+ * of the pair. Entries never leave a bucket without being replaced at once (eviction), so a
+ * home bucket that is not full has all its sources. */
+static inline struct src_ent *tab_lookup(const struct srctab *t, uint32_t key, const uint8_t *a6,
+                                         uint32_t h)
+{
+    uint32_t hb = bucket_of(h, t->nb), bi = hb * HK_WAYS;
+    struct src_ent *b = t->e + bi;
+
+    for (int w = 0; w < HK_WAYS; w++)
+        if (ent_is(t, b, bi, w, key, a6))
+            return &b[w];
+    if (!b[HK_WAYS - 1].probes || (hb ^ 1) >= t->nb)
+        return NULL;
+    bi = (hb ^ 1) * HK_WAYS;
+    b = t->e + bi;
+    for (int w = 0; w < HK_WAYS; w++)
+        if (ent_is(t, b, bi, w, key, a6))
+            return &b[w];
+    return NULL;
+}
+
+/* Finds or makes the entry of a source. */
 static inline struct src_ent *tab_get(struct hk_sensor *s, struct srctab *t, uint32_t key,
                                       const uint8_t *a6, uint32_t h, bool *fresh)
 {
-    uint32_t bi = bucket_of(h, t->nb) * HK_WAYS;
-    struct src_ent *b = t->e + bi;
+    struct src_ent *b = tab_lookup(t, key, a6, h);
+    uint32_t hb, bi;
     int victim = -1;
     uint64_t vscore = UINT64_MAX;
 
-    for (int w = 0; w < HK_WAYS; w++) {
-        if (b[w].probes && b[w].key == key && (!a6 || !memcmp(t->a6[bi + w], a6, 16))) {
-            *fresh = false;
-            return &b[w];
-        }
+    if (b) {
+        *fresh = false;
+        return b;
     }
-    /* Below the cap a full bucket (or 75 % load) grows the table rather than evicting;
-     * after a doubling the bucket may still be full, hence the loop. */
+    hb = bucket_of(h, t->nb);
+    /* Below the cap a full pair (or 75 % load) grows the table rather than evicting; after a
+     * doubling the pair may still be full, hence the loop. */
     while (__builtin_expect(t->nb < t->nb_max, 0) &&
-           (b[HK_WAYS - 1].probes || t->count * 4 >= (uint64_t)t->nb * HK_WAYS * 3)) {
+           ((t->e[hb * HK_WAYS + HK_WAYS - 1].probes &&
+             ((hb ^ 1) >= t->nb || t->e[(hb ^ 1) * HK_WAYS + HK_WAYS - 1].probes)) ||
+            t->count * 4 >= (uint64_t)t->nb * HK_WAYS * 3)) {
         uint32_t nb = t->nb;
         tab_grow(s, t);
         if (t->nb == nb)
             break; /* no memory */
-        bi = bucket_of(h, t->nb) * HK_WAYS;
+        hb = bucket_of(h, t->nb);
+    }
+    bi = hb * HK_WAYS;
+    b = t->e + bi;
+    /* Home full: a free way in the other bucket of the pair. */
+    if (b[HK_WAYS - 1].probes && (hb ^ 1) < t->nb &&
+        !t->e[(hb ^ 1) * HK_WAYS + HK_WAYS - 1].probes) {
+        bi = (hb ^ 1) * HK_WAYS;
         b = t->e + bi;
     }
     for (int w = 0; w < HK_WAYS; w++) {
@@ -463,15 +533,8 @@ static inline struct src_ent *tab_get(struct hk_sensor *s, struct srctab *t, uin
 struct src_ent *hk_tab_find(struct hk_sensor *s, struct srctab *t, uint32_t key, const uint8_t *a6);
 struct src_ent *hk_tab_find(struct hk_sensor *s, struct srctab *t, uint32_t key, const uint8_t *a6)
 {
-    uint32_t h = a6 ? key : hk_mix32(key);
-    uint32_t bi = bucket_of(h, t->nb) * HK_WAYS;
-    struct src_ent *b = t->e + bi;
-
     (void)s;
-    for (int w = 0; w < HK_WAYS; w++)
-        if (b[w].probes && b[w].key == key && (!a6 || !memcmp(t->a6[bi + w], a6, 16)))
-            return &b[w];
-    return NULL;
+    return tab_lookup(t, key, a6, a6 ? key : hk_mix32(key));
 }
 
 /* ---- per packet ---- */
@@ -610,11 +673,19 @@ static inline uint32_t min_start_rel(const struct hk_sensor *s)
     return m > 0 ? (uint32_t)m : 0;
 }
 
-static inline void one(struct hk_sensor *s, const struct hk_pkt *p, uint32_t h)
+/* The options the per-packet path tests, read once per batch: the entry's byte stores
+ * may alias anything, so fields of s would be reloaded for every packet. */
+struct batch_opts {
+    bool lan, darknet_mon, plot;
+};
+
+static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const struct hk_pkt *p,
+                                                      uint32_t h, struct batch_opts bo)
 {
     struct srctab *t = &s->t4;
     struct src_ent *e;
     uint32_t hdst, key = p->src;
+    uint8_t pbit = proto_bit(p->proto);
     bool fresh, again, first_contact = false;
     int64_t ms = p->ts_ns / 1000000;
 
@@ -625,11 +696,11 @@ static inline void one(struct hk_sensor *s, const struct hk_pkt *p, uint32_t h)
         s->now_rel = ms > s->base_ms ? (uint32_t)(ms - s->base_ms) : 0;
     }
     s->st.packets++;
-    if (s->o.nmonitor && !s->o.lan && !monitored(s, p)) {
+    if (bo.darknet_mon && !monitored(s, p)) {
         s->st.outside++;
         return;
     }
-    if (s->o.lan && !p->v6 && hk_lan_packet(s, p, &first_contact))
+    if (bo.lan && !p->v6 && hk_lan_packet(s, p, &first_contact))
         return;
     if (p->v6) {
         t = &s->t6;
@@ -639,8 +710,8 @@ static inline void one(struct hk_sensor *s, const struct hk_pkt *p, uint32_t h)
     e = tab_get(s, t, key, p->v6 ? p->src6 : NULL, h, &fresh);
     /* A single-port source already counted on this port in this minute: the port's
      * distinct-source sketch and source sample have it (both ignore repeats). */
-    again = !fresh && e->nports_listed == 1 && e->ports[0] == p->dport &&
-            e->protos == proto_bit(p->proto) && e->last_ms >= min_start_rel(s);
+    again = !fresh && e->nports_listed == 1 && e->ports[0] == p->dport && e->protos == pbit &&
+            e->last_ms >= min_start_rel(s);
     if (fresh) {
         e->first_ms = s->now_rel;
         e->dst0 = p->dst;
@@ -650,24 +721,34 @@ static inline void one(struct hk_sensor *s, const struct hk_pkt *p, uint32_t h)
     e->probes++;
     e->last_ms = s->now_rel;
     e->resp += p->resp;
-    e->protos |= proto_bit(p->proto);
+    e->protos |= pbit;
     if (first_contact)
         e->flags |= F_TRW_ANY;
     if (p->proto == 6) {
         e->tcpmix |= tcpmix_bit(p->flags);
-        if ((p->flags & (HK_TH_SYN | HK_TH_ACK | HK_TH_RST)) == HK_TH_SYN && !p->v6)
+        /* After two SYNs with no tool left in the mask nothing can change: skip. */
+        if ((p->flags & (HK_TH_SYN | HK_TH_ACK | HK_TH_RST)) == HK_TH_SYN && !p->v6 &&
+            (e->tool < (2 << 3) || (e->tool & 7)))
             tool_update(e, p);
     }
     if (!p->resp)
         port_note(e, p->dport);
-    hll16_add(e->hll, hdst);
     if (p->dst != e->dst0)
         e->flags |= F_MULTI;
-    if ((e->flags & F_MULTI) && (!(e->flags & F_FINAL) || e->sample))
-        sample_add(s, t, e, p->dst, hdst);
+    if ((e->flags & F_FINAL) && e->sample) {
+        /* A final sample counts the destinations; for IPv4 the entry's own sketch is
+         * folded from it if the sample is ever taken away (hll_fold). */
+        hll_add(s->samples[e->sample - 1].h, 8, hdst);
+        if (p->v6)
+            hll16_add(e->hll, hdst);
+    } else {
+        hll16_add(e->hll, hdst);
+        if ((e->flags & F_MULTI) && !(e->flags & F_FINAL))
+            sample_add(s, t, e, p->dst, hdst);
+    }
     if (!p->resp)
         hk_port_add(s, p, h, hdst, again);
-    if (s->o.nplot)
+    if (bo.plot)
         plot_check(s, p);
 }
 
@@ -714,6 +795,7 @@ prefetch_sample(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h)
 void hk_sensor_batch(struct hk_sensor *s, const struct hk_pkt *p, size_t n)
 {
     uint32_t h[64];
+    const struct batch_opts bo = {s->o.lan, s->o.nmonitor && !s->o.lan, s->o.nplot > 0};
 
     if (!n)
         return;
@@ -729,8 +811,8 @@ void hk_sensor_batch(struct hk_sensor *s, const struct hk_pkt *p, size_t n)
             prefetch_sample(s, &p[i - PF_SAMPLE], h[(i - PF_SAMPLE) & 63]);
         if (i >= PF_BUCKET) {
             size_t k = i - PF_BUCKET;
-            one(s, &p[k], h[k & 63]);
-            if (s->o.lan && (k & 15) == 15)
+            one(s, &p[k], h[k & 63], bo);
+            if (bo.lan && (k & 15) == 15)
                 hk_lan_expire(s);
         }
     }

@@ -60,12 +60,50 @@ hk_err hk_sensor_prefix_parse(const char *s, struct hk_sensor_prefix *out, struc
     return HK_OK;
 }
 
+static void put_dec(char *o, unsigned v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        o[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/* RFC 3339 UTC with milliseconds. Years 0-9999 are formatted directly (the civil date from
+ * the day number, Hinnant's days-to-civil algorithm: this runs for every profile and alert,
+ * and snprintf + gmtime_r cost thousands of instructions); others go through gmtime_r. */
 void hk_fmt_time_ms(int64_t ms, char out[40])
 {
     time_t sec = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
     int frac = (int)(ms - (int64_t)sec * 1000);
+    int64_t days = sec >= 0 ? sec / 86400 : (sec - 86399) / 86400;
+    int64_t sod = sec - days * 86400;
+    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    int64_t y = yoe + era * 400 + (m <= 2);
     struct tm tm;
 
+    if (y >= 0 && y <= 9999) {
+        put_dec(out, (unsigned)y, 4);
+        out[4] = '-';
+        put_dec(out + 5, (unsigned)m, 2);
+        out[7] = '-';
+        put_dec(out + 8, (unsigned)d, 2);
+        out[10] = 'T';
+        put_dec(out + 11, (unsigned)(sod / 3600), 2);
+        out[13] = ':';
+        put_dec(out + 14, (unsigned)(sod / 60 % 60), 2);
+        out[16] = ':';
+        put_dec(out + 17, (unsigned)(sod % 60), 2);
+        out[19] = '.';
+        put_dec(out + 20, (unsigned)frac, 3);
+        out[23] = 'Z';
+        out[24] = '\0';
+        return;
+    }
     if (!gmtime_r(&sec, &tm)) {
         (void)snprintf(out, 40, "1970-01-01T00:00:00.000Z");
         return;

@@ -445,7 +445,8 @@ static inline bool fast_eth4tcp(const uint8_t *f, uint32_t cap, int64_t ts, stru
     const uint8_t *ip = f + 14, *th = f + 34;
     uint32_t tot;
 
-    if (cap < 48 || f[12] != 0x08 || f[13] != 0x00 || ip[0] != 0x45 || ip[9] != 6 ||
+    /* EtherType 0x0800 and version/IHL 0x45 in one compare. */
+    if (cap < 48 || (rd32(f + 12) & 0xffffff00u) != 0x08004500u || ip[9] != 6 ||
         (rd16(ip + 6) & 0x1fff))
         return false;
     tot = rd16(ip + 2);
@@ -469,33 +470,38 @@ static inline bool fast_eth4tcp(const uint8_t *f, uint32_t cap, int64_t ts, stru
     return true;
 }
 
+/* The reader's state is kept in locals and written back once: the decoder's byte stores
+ * into the packets may alias anything, so fields of r would be reloaded every record. */
 static int mmap_batch(struct hk_pcap *r, struct hk_pkt *out, size_t max, size_t *n,
                       struct hk_read_counts *c)
 {
     const bool sw = r->swapped, nano = r->nano;
     const int lt = r->linktype;
-    size_t k = 0;
+    const uint8_t *const base = r->base;
+    const size_t size = r->size;
+    size_t k = 0, off = r->off;
+    uint64_t frames = 0, bytes = 0;
+    int64_t last_sec = r->last_sec;
 
     while (k < max) {
-        const uint8_t *h = r->base + r->off;
+        const uint8_t *h = base + off;
         uint32_t sec, frac, cap, wire;
         int64_t ts;
         enum hk_dec d;
 
-        if (__builtin_expect(r->off + 16 > r->size, 0))
+        if (__builtin_expect(off + 16 > size, 0))
             break;
         sec = rd32h(h, sw);
         frac = rd32h(h + 4, sw);
         cap = rd32h(h + 8, sw);
         wire = rd32h(h + 12, sw);
-        if (__builtin_expect(cap > MAX_CAPLEN || frac >= 1000000000u || r->off + 16 + cap > r->size,
-                             0))
+        if (__builtin_expect(cap > MAX_CAPLEN || frac >= 1000000000u || off + 16 + cap > size, 0))
             break; /* the careful path reports and resynchronises */
         ts = (int64_t)sec * 1000000000 + (nano ? frac : (int64_t)frac * 1000);
-        r->last_sec = sec;
-        r->off += 16 + cap;
-        c->frames++;
-        c->bytes += wire < cap ? cap : wire;
+        last_sec = sec;
+        off += 16 + cap;
+        frames++;
+        bytes += wire < cap ? cap : wire;
         if (lt == HK_DLT_EN10MB && fast_eth4tcp(h + 16, cap, ts, &out[k])) {
             k++;
             continue;
@@ -506,6 +512,10 @@ static int mmap_batch(struct hk_pcap *r, struct hk_pkt *out, size_t max, size_t 
         else
             c->dec[d]++;
     }
+    r->off = off;
+    r->last_sec = last_sec;
+    c->frames += frames;
+    c->bytes += bytes;
     *n = k;
     return k == max ? 1 : 0;
 }

@@ -16,6 +16,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "hikeshi/core.h"
 #include "sensor/sensor_int.h"
@@ -31,9 +35,26 @@ void hk_emit_port_iv(struct hk_sensor *s, const struct hk_port_iv *iv);
 
 #define MAX_ALERTS_PER_MIN 64
 
+/* Zeroed memory touched sparsely (a slot, a baseline here and there): small pages, so that
+ * a used slot costs the kernel one 4 KiB page to clear, not a 2 MiB transparent huge page. */
+static void *sparse_alloc(size_t n)
+{
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    if (p == MAP_FAILED)
+        return NULL;
+    (void)madvise(p, n, MADV_NOHUGEPAGE);
+    return p;
+}
+
 static hk_err ptab_init(struct port_tab *t)
 {
-    t->s = hk_xcalloc(HK_PORT_CAP, sizeof(*t->s));
+    t->s = sparse_alloc(HK_PORT_CAP * sizeof(*t->s));
+    if (!t->s)
+        return HK_ENOMEM;
+    t->dix = sparse_alloc((size_t)HK_PROTO_IDX * 65536 * sizeof(*t->dix));
+    if (!t->dix)
+        return HK_ENOMEM;
     t->used = hk_xmalloc(HK_PORT_CAP * sizeof(*t->used));
     t->nused = 0;
     return HK_OK;
@@ -41,19 +62,26 @@ static hk_err ptab_init(struct port_tab *t)
 
 hk_err hk_ports_init(struct hk_sensor *s)
 {
-    (void)ptab_init(&s->pm);
-    (void)ptab_init(&s->ph);
-    s->base = hk_xcalloc((size_t)HK_PROTO_IDX * 65536, sizeof(*s->base));
-    return HK_OK;
+    if (ptab_init(&s->pm) || ptab_init(&s->ph))
+        return HK_ENOMEM;
+    s->base = sparse_alloc((size_t)HK_PROTO_IDX * 65536 * sizeof(*s->base));
+    return s->base ? HK_OK : HK_ENOMEM;
 }
 
 void hk_ports_release(struct hk_sensor *s)
 {
-    free(s->pm.s);
+    if (s->pm.s)
+        (void)munmap(s->pm.s, HK_PORT_CAP * sizeof(*s->pm.s));
     free(s->pm.used);
-    free(s->ph.s);
+    if (s->pm.dix)
+        (void)munmap(s->pm.dix, (size_t)HK_PROTO_IDX * 65536 * sizeof(*s->pm.dix));
+    if (s->ph.dix)
+        (void)munmap(s->ph.dix, (size_t)HK_PROTO_IDX * 65536 * sizeof(*s->ph.dix));
+    if (s->ph.s)
+        (void)munmap(s->ph.s, HK_PORT_CAP * sizeof(*s->ph.s));
     free(s->ph.used);
-    free(s->base);
+    if (s->base)
+        (void)munmap(s->base, (size_t)HK_PROTO_IDX * 65536 * sizeof(*s->base));
 }
 
 static inline uint32_t pidx(uint8_t proto)
@@ -69,25 +97,34 @@ static const char *pname(uint32_t i)
 
 static const uint8_t pnum[] = {6, 17, 1, 0};
 
+/* The slot of a key ((proto index << 16 | port) + 1): one load from the direct index; a new
+ * key takes the next slot. */
 static inline struct port_slot *slot_get(struct port_tab *t, uint32_t key)
 {
-    uint32_t i = hk_mix32(key) & (HK_PORT_CAP - 1);
+    uint32_t i = t->dix[key - 1];
 
-    for (;;) {
-        struct port_slot *sl = &t->s[i];
-        if (sl->key == key)
-            return sl;
-        if (!sl->key) {
-            if (t->nused >= HK_PORT_CAP * 3 / 4) {
-                t->overflow++;
-                return NULL;
-            }
-            sl->key = key;
-            t->used[t->nused++] = i;
-            return sl;
-        }
-        i = (i + 1) & (HK_PORT_CAP - 1);
+    if (__builtin_expect(i != 0, 1))
+        return &t->s[i - 1];
+    if (t->nused >= HK_PORT_CAP * 3 / 4) {
+        t->overflow++;
+        return NULL;
     }
+    i = t->nused;
+    t->s[i].key = key;
+    t->used[t->nused++] = i;
+    t->dix[key - 1] = (uint16_t)(i + 1);
+    return &t->s[i];
+}
+
+/* Empties a table (its slots are zeroed for reuse). */
+static void ptab_clear(struct port_tab *t)
+{
+    for (uint32_t k = 0; k < t->nused; k++) {
+        struct port_slot *sl = &t->s[t->used[k]];
+        t->dix[sl->key - 1] = 0;
+        memset(sl, 0, sizeof(*sl));
+    }
+    t->nused = 0;
 }
 
 /* Bottom-k: keeps the HK_PORT_SAMPLE sources with the smallest hashes (rarely reached: only
@@ -116,9 +153,31 @@ static void sample_src(struct port_slot *sl, uint32_t h, uint32_t src)
 }
 
 /* Misra-Gries with four counters: a destination that takes more than a fifth of the port's
- * packets keeps a counter (Misra and Gries 1982). */
+ * packets keeps a counter (Misra and Gries 1982). The four lanes are compared at once (a
+ * destination holds at most one live counter); a new destination takes the last free
+ * counter, or decrements them all. */
 static inline void heavy_dst(struct port_slot *sl, uint32_t dst)
 {
+#ifdef __SSE2__
+    const __m128i c = _mm_loadu_si128((const __m128i *)(const void *)sl->hh_cnt);
+    const __m128i z = _mm_cmpeq_epi32(c, _mm_setzero_si128());
+    const __m128i d = _mm_loadu_si128((const __m128i *)(const void *)sl->hh_dst);
+    const __m128i eq = _mm_andnot_si128(z, _mm_cmpeq_epi32(d, _mm_set1_epi32((int)dst)));
+    int m = _mm_movemask_ps(_mm_castsi128_ps(eq));
+
+    if (m) {
+        sl->hh_cnt[__builtin_ctz((unsigned)m)]++;
+        return;
+    }
+    m = _mm_movemask_ps(_mm_castsi128_ps(z));
+    if (m) {
+        int i = 31 - __builtin_clz((unsigned)m);
+        sl->hh_dst[i] = dst;
+        sl->hh_cnt[i] = 1;
+        return;
+    }
+    _mm_storeu_si128((__m128i *)(void *)sl->hh_cnt, _mm_sub_epi32(c, _mm_set1_epi32(1)));
+#else
     int free_i = -1;
 
     for (int i = 0; i < 4; i++) {
@@ -136,6 +195,7 @@ static inline void heavy_dst(struct port_slot *sl, uint32_t dst)
     }
     for (int i = 0; i < 4; i++)
         sl->hh_cnt[i]--;
+#endif
 }
 
 /* again: the source was already counted on this port in this minute (the caller knows
@@ -323,9 +383,8 @@ static void close_hour(struct hk_sensor *s)
         struct hk_port_iv iv;
         iv_of(sl, s->cur_hour * 3600000, 3600, &iv);
         hk_emit_port_iv(s, &iv);
-        memset(sl, 0, sizeof(*sl));
     }
-    t->nused = 0;
+    ptab_clear(t);
 }
 
 void hk_ports_close_minute(struct hk_sensor *s, int64_t next_min)
@@ -388,9 +447,8 @@ void hk_ports_close_minute(struct hk_sensor *s, int64_t next_min)
     for (uint32_t k = 0; k < t->nused; k++) {
         struct port_slot *sl = &t->s[t->used[k]];
         merge_hour(s, sl);
-        memset(sl, 0, sizeof(*sl));
     }
-    t->nused = 0;
+    ptab_clear(t);
     if (next_min / 60 != s->cur_hour) {
         close_hour(s);
         s->cur_hour = next_min / 60;

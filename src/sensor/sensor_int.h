@@ -117,8 +117,9 @@ struct port_slot {
 };
 
 struct port_tab {
-    struct port_slot *s;
-    uint32_t *used; /* indices of occupied slots */
+    struct port_slot *s; /* used densely, in order of first packet */
+    uint16_t *dix;       /* (proto index << 16 | port): 1 + slot index, 0 none */
+    uint32_t *used;      /* indices of occupied slots */
     uint32_t nused;
     uint64_t overflow;
 };
