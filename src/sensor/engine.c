@@ -140,8 +140,10 @@ hk_err hk_sensor_new(const struct hk_sensor_opts *o, struct hk_sensor **out, str
         s->o.max_sources = 16;
     if (s->o.max_samples < 1)
         s->o.max_samples = 1;
-    v6max = s->o.max_sources / 16 < 1024 ? 1024 : s->o.max_sources / 16;
-    if (tab_init(&s->t4, s->o.max_sources, false) || tab_init(&s->t6, v6max, true))
+    /* --max-sources bounds all sources: IPv6 sources (rarer, 16 bytes more each) get a
+     * sixteenth of it in their own table, IPv4 the rest. */
+    v6max = s->o.max_sources / 16 < 8 ? 8 : s->o.max_sources / 16;
+    if (tab_init(&s->t4, s->o.max_sources - v6max, false) || tab_init(&s->t6, v6max, true))
         goto nomem;
     s->samples = big_alloc((size_t)s->o.max_samples * sizeof(struct sample));
     if (!s->samples)

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -226,9 +227,16 @@ again:
     if (rc == 1) {
         if (r->have_filter && !r->live && !pcap_offline_filter(&r->prog, h, d))
             goto again;
-        rec->ts_ns = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
+        /* A pcapng timestamp can be absurd (64-bit units): clamp to what int64 nanoseconds
+         * hold (year 2262) instead of overflowing. */
+        int64_t sec = (int64_t)h->ts.tv_sec;
+        if (sec < 0)
+            sec = 0;
+        else if (sec > INT64_MAX / 1000000000 - 1)
+            sec = INT64_MAX / 1000000000 - 1;
+        rec->ts_ns = sec * 1000000000 + (int64_t)h->ts.tv_usec;
         if (r->live)
-            rec->ts_ns = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec * 1000;
+            rec->ts_ns = sec * 1000000000 + (int64_t)h->ts.tv_usec * 1000;
         rec->caplen = h->caplen;
         rec->wirelen = h->len < h->caplen ? h->caplen : h->len;
         rec->data = d;
