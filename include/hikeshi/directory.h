@@ -231,6 +231,8 @@ struct hk_route_team {
     int parent;                                              /* index, -1 for a root */
 };
 const struct hk_route_team *hk_route_team(const struct hk_route_snap *s, int team);
+/* How many teams the snapshot holds (team indexes run from 0 to this, exclusive). */
+size_t hk_route_team_count(const struct hk_route_snap *s);
 /* The match of r as JSON: {"kind", "value"?, "via"?, "asn"?, "how"}. */
 json_t *hk_route_match_json(const struct hk_route_result *r);
 

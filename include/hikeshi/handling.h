@@ -207,6 +207,8 @@ hk_err hk_incident_notify(struct hk_ctx *ctx, int64_t incident_id, json_t *body,
 /* Queues one reminder (in reply to the first message) for each investigation still
  * waiting past its due time. Staff; the caller's transaction. *out: {"reminders": [...]}. */
 hk_err hk_outbox_remind(struct hk_ctx *ctx, json_t **out);
+/* The same in a transaction of its own, as the system ("outbox"): for the server's thread. */
+hk_err hk_outbox_remind_run(struct hk_store *st, const struct hk_config *cfg, struct hk_errmsg *em);
 /*
  * Delivers up to max due outbox messages through SMTP (mc), each outside any transaction,
  * then records its result in its own transaction: Message-ID, time, SMTP reply, an "out"

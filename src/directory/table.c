@@ -390,6 +390,11 @@ const struct hk_route_team *hk_route_team(const struct hk_route_snap *s, int tea
     return &s->dir->teams[team];
 }
 
+size_t hk_route_team_count(const struct hk_route_snap *s)
+{
+    return s->dir ? s->dir->nteams : 0;
+}
+
 static void set_team(const struct hk_dir *d, int t, enum hk_match_kind kind,
                      struct hk_route_result *r)
 {

@@ -43,14 +43,6 @@ struct group {
     json_t *rows;
 };
 
-static struct group *find_group(struct group *g, size_t n, int team)
-{
-    for (size_t i = 0; i < n; i++)
-        if (g[i].team == team)
-            return &g[i];
-    return NULL;
-}
-
 static const char *first_language(json_t *team)
 {
     json_t *langs = json_object_get(team, "languages");
@@ -97,6 +89,7 @@ hk_err hk_incident_notify(struct hk_ctx *ctx, int64_t incident_id, json_t *body,
     static const char *const allowed[] = {"due_at", "request", NULL};
     struct hk_route_snap snap = {0};
     struct group *groups = NULL;
+    int *group_of = NULL; /* snapshot team index -> groups[] index + 1 (0: none yet) */
     size_t ngroups = 0;
     json_t *inc = NULL, *obs, *v, *result = NULL, *unrouted = json_array(), *done = json_array();
     const char *request = NULL;
@@ -114,7 +107,8 @@ hk_err hk_incident_notify(struct hk_ctx *ctx, int64_t incident_id, json_t *body,
     if ((err = hk_incident_get(ctx, incident_id, true, &inc)) ||
         (err = hk_route_acquire(ctx, &snap)))
         goto out;
-    if (!(groups = calloc(MAX_TEAMS, sizeof(*groups)))) {
+    if (!(groups = calloc(MAX_TEAMS, sizeof(*groups))) ||
+        !(group_of = calloc(hk_route_team_count(&snap) + 1, sizeof(*group_of)))) {
         err = HK_ENOMEM;
         goto out;
     }
@@ -131,7 +125,9 @@ hk_err hk_incident_notify(struct hk_ctx *ctx, int64_t incident_id, json_t *body,
             json_array_append_new(unrouted, json_string(hk_jstr(v, "value")));
             continue;
         }
-        if (!(g = find_group(groups, ngroups, r.team))) {
+        if (group_of[r.team])
+            g = &groups[group_of[r.team] - 1];
+        else {
             if (ngroups == MAX_TEAMS) {
                 err = hk_errf(ctx->em, HK_ETOOBIG, "more than %d teams to notify", MAX_TEAMS);
                 goto out;
@@ -139,6 +135,7 @@ hk_err hk_incident_notify(struct hk_ctx *ctx, int64_t incident_id, json_t *body,
             g = &groups[ngroups++];
             g->team = r.team;
             g->rows = json_array();
+            group_of[r.team] = (int)ngroups;
         }
         if (json_array_size(g->rows) < MAX_ROWS_PER_TEAM)
             json_array_append_new(g->rows,
@@ -207,6 +204,7 @@ out:
         for (size_t k = 0; k < ngroups; k++)
             json_decref(groups[k].rows);
     free(groups);
+    free(group_of);
     hk_route_release(&snap);
     json_decref(inc);
     json_decref(unrouted);
@@ -368,6 +366,34 @@ done:
     return err;
 }
 
+/* The context the outbox works in: the system acting as "outbox", with admin rights. */
+static void outbox_ctx(struct hk_ctx *ctx, struct hk_store *st, const struct hk_config *cfg,
+                       struct hk_errmsg *em)
+{
+    struct hk_principal who;
+
+    memset(&who, 0, sizeof(who));
+    who.role = HK_ROLE_ADMIN;
+    (void)snprintf(who.name, sizeof(who.name), "outbox");
+    hk_ctx_init(ctx, st, &who, cfg, em);
+}
+
+hk_err hk_outbox_remind_run(struct hk_store *st, const struct hk_config *cfg, struct hk_errmsg *em)
+{
+    struct hk_ctx ctx;
+    json_t *out = NULL;
+    hk_err err;
+
+    outbox_ctx(&ctx, st, cfg, em);
+    if (!(err = hk_ctx_begin(&ctx, true))) {
+        if ((err = hk_outbox_remind(&ctx, &out)) || (err = hk_ctx_commit(&ctx)))
+            hk_ctx_rollback(&ctx);
+    }
+    json_decref(out);
+    hk_ctx_release(&ctx);
+    return err;
+}
+
 /* One message of a delivery round, built by a worker thread. */
 struct slot {
     json_t *row;
@@ -426,15 +452,11 @@ hk_err hk_outbox_deliver(struct hk_store *st, const struct hk_config *cfg,
     hk_err err;
 
     *sent = *failed = 0;
-    memset(&ctx, 0, sizeof(ctx));
-    ctx.st = st;
-    ctx.cfg = cfg;
-    ctx.em = em;
-    ctx.who.role = HK_ROLE_ADMIN;
-    (void)snprintf(ctx.who.name, sizeof(ctx.who.name), "outbox");
-    ctx.now = hk_now();
-    if ((err = hk_ctx_begin(&ctx, false)))
+    outbox_ctx(&ctx, st, cfg, em);
+    if ((err = hk_ctx_begin(&ctx, false))) {
+        hk_ctx_release(&ctx);
         return err;
+    }
     err = hk_store_rows(st, HK_Q_OUTBOX_DUE,
                         HK_SQL_ARGS(hk_sql_int(ctx.now), hk_sql_int((int64_t)max)), &rows);
     hk_ctx_rollback(&ctx);
@@ -519,6 +541,7 @@ out:
     free(slots);
     hk_mail_smtp_free(smtp);
     json_decref(rows);
+    hk_ctx_release(&ctx);
     return err;
 }
 

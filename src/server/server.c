@@ -313,22 +313,8 @@ static void *outbox_main(void *arg)
     }
     while (!atomic_load(&t->stop)) {
         size_t sent = 0, failed = 0;
-        if (ticks++ % 60 == 0) {
-            struct hk_ctx ctx;
-            json_t *out = NULL;
-            memset(&ctx, 0, sizeof(ctx));
-            ctx.st = st;
-            ctx.cfg = &t->o->cfg;
-            ctx.em = &em;
-            ctx.who.role = HK_ROLE_ADMIN;
-            (void)snprintf(ctx.who.name, sizeof(ctx.who.name), "outbox");
-            ctx.now = hk_now();
-            if (!hk_ctx_begin(&ctx, true)) {
-                if (hk_outbox_remind(&ctx, &out) || hk_ctx_commit(&ctx))
-                    hk_ctx_rollback(&ctx);
-            }
-            json_decref(out);
-        }
+        if (ticks++ % 60 == 0 && hk_outbox_remind_run(st, &t->o->cfg, &em))
+            hk_log(HK_LOG_WARN, "outbox: reminders: %s", em.text);
         if (hk_outbox_deliver(st, &t->o->cfg, t->o->mail, 100, &sent, &failed, &em))
             hk_log(HK_LOG_WARN, "outbox: %s", em.text);
         else if (sent || failed)

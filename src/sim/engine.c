@@ -967,19 +967,26 @@ static double at_count(const struct hk_sim_result *res, uint32_t n)
     return res->sources[n - 1].infected_at;
 }
 
-/* Per-host random probes between a and b, from the sampled cumulative. */
+/* Random probes one active host had sent by time t, interpolated from the sampled curve. */
 static double per_host_at(const struct hk_sim_result *res, double t)
 {
-    for (size_t i = 0; i < res->ncurve; i++)
-        if (res->curve[i].t >= t) {
-            if (i == 0)
-                return res->curve[0].per_host;
-            {
-                const struct hk_sim_point *a = &res->curve[i - 1], *b = &res->curve[i];
-                return a->per_host + (b->per_host - a->per_host) * (t - a->t) / (b->t - a->t);
-            }
-        }
-    return res->ncurve ? res->curve[res->ncurve - 1].per_host : 0;
+    size_t lo = 0, hi = res->ncurve; /* the first point at or after t: curve times ascend */
+    const struct hk_sim_point *a, *b;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (res->curve[mid].t < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == res->ncurve)
+        return res->ncurve ? res->curve[res->ncurve - 1].per_host : 0;
+    if (lo == 0)
+        return res->curve[0].per_host;
+    a = &res->curve[lo - 1];
+    b = &res->curve[lo];
+    return a->per_host + (b->per_host - a->per_host) * (t - a->t) / (b->t - a->t);
 }
 
 static void summarise(struct eng *e)
