@@ -26,7 +26,12 @@ struct hk_http_req {
     const char *path;                          /* "/api/v1/incidents/7", without the query string */
     struct hk_http_arg args[HK_HTTP_MAX_ARGS]; /* decoded query parameters */
     size_t nargs;
-    const char *authorization; /* the Authorization header, or NULL */
+    const char *authorization;   /* the Authorization header, or NULL */
+    const char *cookie;          /* the Cookie header, or NULL */
+    const char *csrf;            /* the X-CSRF-Token header, or NULL */
+    const char *accept_language; /* the Accept-Language header, or NULL */
+    const char *if_none_match;   /* the If-None-Match header, or NULL */
+    const char *remote_addr;     /* the client's address as text ("127.0.0.1"), or NULL */
     const char *body;
     size_t body_len;
     /* Non-NULL for in-process calls (CLI on a local data directory): act as this
@@ -41,6 +46,9 @@ struct hk_http_resp {
     int status;
     const char *content_type; /* static string */
     struct hk_buf body;       /* caller releases */
+    /* Extra response headers, "Name: value\n" lines (Set-Cookie, ETag, Retry-After, ...);
+     * the server adds them as they are. Zero-initialised means none. */
+    struct hk_buf headers;
 };
 
 /*

@@ -16,6 +16,7 @@ struct call {
     const struct hk_http_req *req;
     int64_t id;      /* {id} */
     char action[32]; /* {action} */
+    char rest[512];  /* {*}: the rest of the path after the pattern's prefix (may be empty) */
     json_t *body;    /* parsed JSON body (an object) for B_JSON routes */
     json_t *params;  /* query parameters as an object of strings */
     json_t *out;     /* the answer (owned by the call) */

@@ -36,10 +36,20 @@ static atomic_ullong hits[NROUTES];
 static atomic_ullong status_class[6];
 static atomic_ullong latency_us_total;
 
-/* Matches one path against a pattern; fills {id} and {action}. */
+/* Matches one path against a pattern; fills {id}, {action} and {*} (the rest of the path,
+ * any number of segments; only at the end of a pattern; ".." segments never match). */
 static bool match(const char *pat, const char *path, struct call *c)
 {
-    while (*pat && *path) {
+    while (*pat) {
+        if (!strcmp(pat, "{*}")) {
+            size_t n = strlen(path);
+            if (n >= sizeof(c->rest) || strstr(path, "..") || strstr(path, "//"))
+                return false;
+            memcpy(c->rest, path, n + 1);
+            return true;
+        }
+        if (!*path)
+            break;
         if (*pat == '{') {
             const char *pe = strchr(pat, '}');
             size_t n = strcspn(path, "/");

@@ -94,7 +94,7 @@ static int local_call(struct cli *c, const char *method, const char *path, json_
                       const char *body, size_t len, json_t **out)
 {
     struct hk_http_req req;
-    struct hk_http_resp resp = {0, NULL, HK_BUF_INIT(HK_BUF_UNBOUNDED)};
+    struct hk_http_resp resp = {0, NULL, HK_BUF_INIT(HK_BUF_UNBOUNDED), HK_BUF_INIT(65536)};
     struct hk_store *st;
     const char *k;
     json_t *v;
@@ -121,6 +121,7 @@ static int local_call(struct cli *c, const char *method, const char *path, json_
         *out = json_pack("{s:s%}", "text", hk_buf_str(&resp.body), resp.body.len);
     rc = resp.status >= 400 ? report_error(*out, resp.status) : 0;
     hk_buf_release(&resp.body);
+    hk_buf_release(&resp.headers);
     return rc;
 }
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -98,20 +99,50 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct hk_http_res
     size_t len = 0;
     char *body = hk_buf_detach(&r->body, &len);
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    bool cache_set = false;
     enum MHD_Result ret;
 
     (void)MHD_add_response_header(resp, "Content-Type", r->content_type);
     (void)MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    (void)MHD_add_response_header(resp, "Cache-Control", "no-store");
     (void)MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    (void)MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    /* No inline script, no plugins, nothing from elsewhere, on every response. */
+    (void)MHD_add_response_header(resp, "Content-Security-Policy",
+                                  "default-src 'self'; script-src 'self'; style-src 'self'; "
+                                  "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                                  "form-action 'self'; frame-ancestors 'none'");
+    /* The handler's extra headers: "Name: value\n" lines. */
+    if (r->headers.len) {
+        char *h = r->headers.buf, *end = h + r->headers.len;
+        while (h < end) {
+            char *nl = memchr(h, '\n', (size_t)(end - h));
+            char *colon;
+            if (!nl)
+                nl = end;
+            *nl = '\0';
+            colon = strchr(h, ':');
+            if (colon) {
+                *colon = '\0';
+                for (colon++; *colon == ' '; colon++)
+                    ;
+                (void)MHD_add_response_header(resp, h, colon);
+                if (!strcasecmp(h, "Cache-Control"))
+                    cache_set = true;
+            }
+            h = nl + 1;
+        }
+    }
+    if (!cache_set)
+        (void)MHD_add_response_header(resp, "Cache-Control", "no-store");
     ret = MHD_queue_response(conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
+    hk_buf_release(&r->headers);
     return ret;
 }
 
 static enum MHD_Result simple_error(struct MHD_Connection *conn, hk_err err, const char *msg)
 {
-    struct hk_http_resp r = {0, "application/json", HK_BUF_INIT(4096)};
+    struct hk_http_resp r = {0, "application/json", HK_BUF_INIT(4096), HK_BUF_INIT(4096)};
 
     r.status = hk_err_http_status(err);
     (void)hk_buf_appendf(&r.body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}\n",
@@ -173,6 +204,23 @@ static void group_write(struct server *s, struct hk_http_req *req, struct hk_htt
     pthread_mutex_unlock(&s->gm);
 }
 
+/* The client's address as text, for per-address rate limits. */
+static const char *client_addr(struct MHD_Connection *conn, char *buf, size_t len)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    if (!sa)
+        return NULL;
+    if (sa->sa_family == AF_INET)
+        return inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)len);
+    if (sa->sa_family == AF_INET6)
+        return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
+                         (socklen_t)len);
+    return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -180,9 +228,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct server *s = cls;
     struct pending *p = *con_cls;
     struct hk_http_req req;
-    struct hk_http_resp resp = {0, NULL, HK_BUF_INIT(HK_BUF_UNBOUNDED)};
+    struct hk_http_resp resp = {0, NULL, HK_BUF_INIT(HK_BUF_UNBOUNDED), HK_BUF_INIT(65536)};
     struct argfill fill = {&req, 0};
     struct hk_store *st;
+    char addr[INET6_ADDRSTRLEN];
 
     (void)version;
     if (!p) {
@@ -210,6 +259,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (fill.overflow)
         return simple_error(conn, HK_ETOOBIG, "too many query parameters");
     req.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+    req.cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
+    req.csrf = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+    req.accept_language = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Language");
+    req.if_none_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
+    req.remote_addr = client_addr(conn, addr, sizeof(addr));
     req.body = p->body.buf;
     req.body_len = p->body.len;
     if (strcmp(method, "GET")) {
