@@ -16,6 +16,7 @@ deps:
 	@sh scripts/deps.sh $(if $(filter test asan fuzz,$(MAKECMDGOALS)),test)
 
 run: all
+	$(if $(DEMO),$(BUILD)/hikeshi demo --data $(DATA))
 	$(BUILD)/hikeshi serve --data $(DATA) --listen $(LISTEN)
 
 test: all

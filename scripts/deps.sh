@@ -8,10 +8,13 @@ need=""
 add() { for p in "$@"; do case " $need " in *" $p "*) continue ;; esac; dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need="$need $p"; done; }
 add cmake ninja-build pkg-config gcc make libmicrohttpd-dev libjansson-dev libsqlite3-dev \
     libsodium-dev libcurl4-openssl-dev libpcap-dev zlib1g-dev libgmime-3.0-dev libgpgme-dev \
-    libxml2-dev gnupg
+    libxml2-dev libpcre2-dev gnupg
 case "$PKGS" in
 *test*) add libcmocka-dev sqlite3 clang-14 libclang-rt-14-dev curl clang-format-14 tcpdump libxml2-utils \
-    python3-aiosmtpd ;;
+    python3-aiosmtpd python3-jsonschema chromium
+    # the browser test (t_browser.sh) runs playwright-core on node: Debian's unless one is installed
+    command -v node >/dev/null 2>&1 || add nodejs
+    command -v npm >/dev/null 2>&1 || add npm ;;
 esac
 case "$PKGS" in
 *bench*) add wrk sqlite3 curl tcpdump tshark ;;

@@ -47,6 +47,8 @@ struct hk_config {
     int64_t sla_first_response[4]; /* seconds per severity: low, medium, high, critical */
     size_t max_body;               /* bytes; default 1 MiB */
     size_t max_content;            /* bytes of one report's content; default 1 MiB */
+    int64_t session_idle;          /* web sessions: idle timeout, seconds; default 2 h */
+    int64_t session_lifetime;      /* web sessions: absolute lifetime, seconds; default 12 h */
 };
 void hk_config_defaults(struct hk_config *c);
 /* Parses SLA first-response targets, "low=72h,medium=24h,high=4h,critical=30m" (any
@@ -307,6 +309,9 @@ hk_err hk_auth_password(struct hk_store *st, const char *user, const char *passw
                         struct hk_principal *out);
 /* First start: creates the "admin" user and returns its first token (once). */
 hk_err hk_bootstrap(struct hk_store *st, char secret_out[80], bool *created);
+/* The same, also giving "admin" a generated password (password_out, 20 characters). */
+hk_err hk_bootstrap_pw(struct hk_store *st, char secret_out[80], char password_out[32],
+                       bool *created);
 
 /* ---- audit (audit.c) ---- */
 

@@ -36,6 +36,10 @@ enum hk_mail_kind {
     HK_MAIL_NOTIFY,   /* first cooperation request to a team */
     HK_MAIL_REMINDER, /* follow-up past the deadline (human-equivalent: no Auto-Submitted) */
     HK_MAIL_ACK,      /* automatic acknowledgement of a report (Auto-Submitted: auto-generated) */
+    HK_MAIL_WARNING, /* early warning of an advisory to a team with affected assets ([hikeshi#A<n>])
+                      */
+    HK_MAIL_VULN_REMINDER, /* embargo reminder to a vendor of a vulnerability case ([hikeshi#V<n>])
+                            */
 };
 
 /* The machine-readable attachment(s) a recipient prefers, as flags (several allowed). */

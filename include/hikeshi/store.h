@@ -36,6 +36,23 @@
     Q(OUTBOX_RETRY)               \
     Q(OUTBOX_BY_MESSAGE_ID)       \
     Q(OUTBOX_OF_INVESTIGATION)    \
+    Q(ASSET_INSERT)               \
+    Q(ASSET_FIND)                 \
+    Q(ASSET_GET)                  \
+    Q(ASSET_LIST)                 \
+    Q(ASSET_DELETE)               \
+    Q(ASSET_UPDATE)               \
+    Q(ASSET_ALL)                  \
+    Q(ASSET_COUNT)                \
+    Q(ADV_INSERT)                 \
+    Q(ADV_FIND)                   \
+    Q(ADV_GET)                    \
+    Q(ADV_LATEST)                 \
+    Q(ADV_LIST)                   \
+    Q(ADV_OWN_LATEST)             \
+    Q(ADV_SET_MATCHES)            \
+    Q(ADV_OUTBOX_INSERT)          \
+    Q(ADV_OUTBOX_OF)              \
     Q(INVESTIGATIONS_OVERDUE)     \
     Q(USER_INSERT)                \
     Q(USER_BY_NAME)               \
@@ -46,6 +63,28 @@
     Q(TOKEN_LOOKUP)               \
     Q(TOKEN_LIST)                 \
     Q(TOKEN_REVOKE)               \
+    Q(SESSION_INSERT)             \
+    Q(SESSION_LOOKUP)             \
+    Q(SESSION_TOUCH)              \
+    Q(SESSION_DELETE)             \
+    Q(SESSION_PURGE)              \
+    Q(STAT_DAILY)                 \
+    Q(STAT_DAILY_SUM)             \
+    Q(STAT_DAILY_PACKED)          \
+    Q(STAT_INCIDENT_COUNTS)       \
+    Q(STAT_DURATIONS)             \
+    Q(STAT_DUR_HIST)              \
+    Q(STAT_DUR_MEDIAN_FROM)       \
+    Q(STAT_DUR_RANGE)             \
+    Q(STAT_SLA_WAITING)           \
+    Q(STAT_SLA_BREACHES)          \
+    Q(STAT_TRIAGE_QUEUE)          \
+    Q(STAT_TRIAGE_COUNT)          \
+    Q(STAT_DUR_RESET)             \
+    Q(STAT_DUR_FILL)              \
+    Q(STAT_SLA_MET_SCAN)          \
+    Q(DEMO_BENCH_INCIDENTS)       \
+    Q(DEMO_ANALYZE)               \
     Q(REPORT_INSERT)              \
     Q(REPORT_BY_HASH)             \
     Q(REPORT_DUP_BUMP)            \
@@ -139,7 +178,29 @@
     Q(ROUTES_OF_REPORT)           \
     Q(ROUTES_OF_INCIDENT)         \
     Q(INCIDENT_ROUTE_TEAM)        \
-    Q(INCIDENT_SET_TEAM)
+    Q(INCIDENT_SET_TEAM)          \
+    Q(VCASE_NEXT_SEQ)             \
+    Q(VCASE_INSERT)               \
+    Q(VCASE_GET)                  \
+    Q(VCASE_BY_PUBLIC_ID)         \
+    Q(VCASE_UPDATE)               \
+    Q(VCASE_SET_STATE)            \
+    Q(VCASE_LIST)                 \
+    Q(VPRODUCT_INSERT)            \
+    Q(VPRODUCT_GET)               \
+    Q(VPRODUCTS_OF_CASE)          \
+    Q(VVENDOR_INSERT)             \
+    Q(VVENDOR_GET)                \
+    Q(VVENDOR_UPDATE)             \
+    Q(VVENDORS_OF_CASE)           \
+    Q(VREMED_INSERT)              \
+    Q(VREMEDS_OF_CASE)            \
+    Q(VREMIND_DUE)                \
+    Q(VREMIND_INSERT)             \
+    Q(VREMIND_SET_OUTBOX)         \
+    Q(OUTBOX_INSERT_VCASE)        \
+    Q(VPRODUCT_DELETE)            \
+    Q(VREMED_UNLINK_PRODUCT)
 
 enum hk_query {
 #define HK_Q_ENUM(name) HK_Q_##name,

@@ -25,6 +25,7 @@ struct call {
      * set raw_ct to its content type; out is then ignored. */
     const char *raw_ct;
     struct hk_buf *body_buf;
+    struct hk_buf *headers; /* extra response headers, "Name: value\n" lines */
 };
 
 #define ROUTE(m, p, h, s, b, q, d) hk_err api_##h(struct call *c);

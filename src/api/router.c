@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "api/api_int.h"
+#include "hikeshi/webui.h"
 
 struct route {
     const char *method;
@@ -85,6 +86,10 @@ static const struct route *find(const struct hk_http_req *req, struct call *c, b
     for (size_t i = 0; i < NROUTES; i++) {
         if (!match(routes[i].path, req->path, c))
             continue;
+        /* The web UI's catch-all (last row) does not turn a known path's wrong method (405)
+         * into a file lookup. */
+        if (*path_known && !strcmp(routes[i].path, "/{*}"))
+            break;
         *path_known = true;
         if (!strcmp(routes[i].method, req->method))
             return &routes[i];
@@ -92,15 +97,20 @@ static const struct route *find(const struct hk_http_req *req, struct call *c, b
     return NULL;
 }
 
-static hk_err authenticate(struct hk_store *st, const struct hk_http_req *req,
-                           struct hk_principal *who, struct hk_errmsg *em)
+static hk_err authenticate(const struct hk_config *cfg, struct hk_store *st,
+                           const struct hk_http_req *req, struct hk_principal *who,
+                           struct hk_errmsg *em)
 {
     const char *a = req->authorization;
+    struct hk_session sess;
 
     if (req->local) {
         *who = *req->local;
         return HK_OK;
     }
+    /* The web UI's session cookie (with its CSRF check) when there is no bearer token. */
+    if ((!a || strncasecmp(a, "Bearer ", 7)) && req->cookie)
+        return hk_session_auth(st, cfg, req, who, &sess, em);
     if (!a || strncasecmp(a, "Bearer ", 7))
         return hk_errf(em, HK_EAUTH, "missing bearer token (Authorization: Bearer hk_...)");
     a += 7;
@@ -256,7 +266,7 @@ void hk_api_handle(const struct hk_config *cfg, struct hk_store *st, const struc
         atomic_fetch_add(&status_class[4], 1);
         return;
     }
-    if (r->scope != S_PUBLIC && (err = authenticate(st, req, &who, &em)))
+    if (r->scope != S_PUBLIC && (err = authenticate(cfg, st, req, &who, &em)))
         goto fail;
     if ((err = authorize(r, &who, &em)) || (err = check_params(r, req, &em)) ||
         (err = parse_body(r, req, &c, &em)))
@@ -266,6 +276,7 @@ void hk_api_handle(const struct hk_config *cfg, struct hk_store *st, const struc
     ctx.nested = req->in_group;
     c.ctx = &ctx;
     c.body_buf = &resp->body;
+    c.headers = &resp->headers;
     c.raw_ct = NULL;
     err = run(r, &c);
     hk_ctx_release(&ctx);

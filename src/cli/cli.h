@@ -83,6 +83,16 @@ int cmd_sensor(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_simulate(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_exercise(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_vuln_cvss(struct cli *c, const struct cmd *cmd, struct args *a);
+int cmd_vuln(struct cli *c, const struct cmd *cmd, struct args *a); /* vulnerability cases */
+/* hikeshi advisory SUBCOMMAND: dispatches on cmd->verb (cmd_advisory.c). */
+int cmd_advisory(struct cli *c, const struct cmd *cmd, struct args *a);
+/* Advisory publication, assets, early warning (cmd_advisory_pub.c). */
+int cmd_advisory_publish(struct cli *c, const struct cmd *cmd, struct args *a);
+int cmd_advisory_show(struct cli *c, const struct cmd *cmd, struct args *a);
+int cmd_advisory_fetch(struct cli *c, const struct cmd *cmd, struct args *a);
+int cmd_advisory_sync(struct cli *c, const struct cmd *cmd, struct args *a);
+int cmd_asset_import(struct cli *c, const struct cmd *cmd, struct args *a);
+int cmd_vuln_publish(struct cli *c, const struct cmd *cmd, struct args *a);
 
 /* Mail set-up (cmd_mail.c): true for the mail options; fills mc from options and the
  * environment (*configured false when neither --smtp nor --mail-from is given). */
@@ -101,6 +111,8 @@ int cmd_db_check(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_user_add(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_routes(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_observable(struct cli *c, const struct cmd *cmd, struct args *a);
+int cmd_stats(struct cli *c, const struct cmd *cmd, struct args *a); /* cmd_webui.c */
+int cmd_demo(struct cli *c, const struct cmd *cmd, struct args *a);  /* cmd_webui.c */
 /* Mail intake and IODEF exchange (cmd_mailin.c). */
 int cmd_mailin(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_report_import_iodef(struct cli *c, const struct cmd *cmd, struct args *a);

@@ -4,17 +4,20 @@
  * token once) and run the HTTP server on it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "hikeshi/advisory.h"
 #include "hikeshi/mail.h"
 #include "hikeshi/server.h"
+#include "hikeshi/webui.h"
 
 /* Opens (creating and migrating) the store and bootstraps the admin user. */
 static int bootstrap(struct cli *c)
 {
     struct hk_store *st;
-    char secret[80];
+    char secret[80], password[32];
     bool created = false;
     int rc;
 
@@ -24,7 +27,7 @@ static int bootstrap(struct cli *c)
 
     if (rc)
         return rc;
-    err = hk_bootstrap(st, secret, &created);
+    err = hk_bootstrap_pw(st, secret, password, &created);
     if (err)
         return cli_fail(err, "cannot initialise '%s': %s", c->data, hk_strerror(err));
     if (created) {
@@ -33,6 +36,8 @@ static int bootstrap(struct cli *c)
         printf("    %s\n\n", secret);
         printf("hikeshi: use it as   curl -H 'Authorization: Bearer %s' ...\n", secret);
         printf("hikeshi: or          export HIKESHI_TOKEN=%s\n", secret);
+        printf("hikeshi: web UI sign-in (shown only this once):\n");
+        printf("    admin user: admin\n    admin password: %s\n", password);
         (void)fflush(stdout);
     }
     return 0;
@@ -51,10 +56,17 @@ int cmd_init(struct cli *c, const struct cmd *cmd, struct args *a)
     return rc;
 }
 
+static bool adv_url_from_listen;
+
 static void on_ready(int port, void *arg)
 {
     const char *listen = arg;
 
+    if (adv_url_from_listen) { /* the advisories' base URL names the port really bound */
+        char u[300];
+        (void)snprintf(u, sizeof(u), "http://%.*s:%d", (int)strcspn(listen, ":"), listen, port);
+        hk_advisory_set_public_url(u);
+    }
     printf("hikeshi: serving on http://%s (port %d); Ctrl-C stops\n", listen, port);
     (void)fflush(stdout);
 }
@@ -76,7 +88,9 @@ int cmd_serve(struct cli *c, const struct cmd *cmd, struct args *a)
     for (int i = 0; i < a->nkv; i++)
         if (strcmp(a->kv[i].k, "listen") && strcmp(a->kv[i].k, "threads") &&
             strcmp(a->kv[i].k, "max-body") && strcmp(a->kv[i].k, "correlation-window") &&
-            strcmp(a->kv[i].k, "sla") && !cli_mail_option(a->kv[i].k))
+            strcmp(a->kv[i].k, "sla") && strcmp(a->kv[i].k, "public-url") &&
+            strcmp(a->kv[i].k, "session-idle") && strcmp(a->kv[i].k, "session-lifetime") &&
+            !cli_mail_option(a->kv[i].k))
             return cli_fail(HK_EINVAL, "unknown option '--%s'; see 'hikeshi serve --help'",
                             a->kv[i].k);
     if ((v = arg_get(a, "threads")) && (hk_parse_u64(v, &n) || n < 1 || n > 64))
@@ -92,6 +106,15 @@ int cmd_serve(struct cli *c, const struct cmd *cmd, struct args *a)
         o.cfg.correlation_window = (int64_t)n * 86400;
     if ((v = arg_get(a, "sla")) && hk_config_sla_parse(&o.cfg, v, &em))
         return cli_fail(HK_EINVAL, "--sla: %s", em.text);
+    /* Web sessions: idle timeout and absolute lifetime in seconds. */
+    if ((v = arg_get(a, "session-idle")) && (hk_parse_u64(v, &n) || n < 1 || n > 30 * 86400))
+        return cli_fail(HK_EINVAL, "--session-idle must be 1 to 2592000 seconds");
+    if (v)
+        o.cfg.session_idle = (int64_t)n;
+    if ((v = arg_get(a, "session-lifetime")) && (hk_parse_u64(v, &n) || n < 1 || n > 90 * 86400))
+        return cli_fail(HK_EINVAL, "--session-lifetime must be 1 to 7776000 seconds");
+    if (v)
+        o.cfg.session_lifetime = (int64_t)n;
     {
         static struct hk_mail_config mc;
         bool on;
@@ -102,8 +125,28 @@ int cmd_serve(struct cli *c, const struct cmd *cmd, struct args *a)
             o.mail = &mc;
         }
     }
+    {
+        /* advisories: the provider directory's base URL and signing key */
+        static char url[300];
+        struct hk_advisory_opts ao = {c->data, arg_get(a, "public-url"), arg_get(a, "sign-key"),
+                                      arg_get(a, "gnupghome")};
+        if (!ao.public_url && !getenv("HIKESHI_PUBLIC_URL")) {
+            (void)snprintf(url, sizeof(url), "http://%s", o.listen);
+            ao.public_url = url;
+            adv_url_from_listen = true;
+        }
+        hk_advisory_setup(&ao);
+    }
     if ((rc = bootstrap(c)))
         return rc;
+    {
+        /* The statistics' SLA counters follow this server's first-response targets. */
+        bool recounted = false;
+        if ((err = hk_stats_sla_sync(c->st, &o.cfg, &recounted, &em)))
+            return cli_fail(err, "statistics: %s", em.text[0] ? em.text : hk_strerror(err));
+        if (recounted)
+            hk_log(HK_LOG_INFO, "stats: first-response targets changed; SLA counters recounted");
+    }
     /* The server opens one connection per thread; ours is not needed any more. */
     hk_store_close(c->st);
     c->st = NULL;

@@ -60,6 +60,16 @@ static const struct fieldmap triage_fields[] = {
     {NULL, NULL, 0},
 };
 
+static const struct fieldmap asset_fields[] = {{"team", "team", 0},   {"cpe", "cpe", 0},
+                                               {"purl", "purl", 0},   {"version", "version", 0},
+                                               {"label", "label", 0}, {NULL, NULL, 0}};
+static const struct fieldmap asset_edit_fields[] = {
+    {"version", "version", 0}, {"label", "label", 0}, {NULL, NULL, 0}};
+static const struct fieldmap asset_list_q[] = {
+    {"team", "team", 0}, {"cursor", "cursor", 0}, {"limit", "limit", 0}, {NULL, NULL, 0}};
+static const struct fieldmap adv_list_q[] = {
+    {"cursor", "cursor", 0}, {"limit", "limit", 0}, {NULL, NULL, 0}};
+
 static const struct fieldmap transition_fields[] = {{"resolution", "resolution", 0},
                                                     {NULL, NULL, 0}};
 static const struct fieldmap link_fields[] = {{"incident", "incident_id", 1}, {NULL, NULL, 0}};
@@ -112,7 +122,10 @@ const struct cmd hk_cli_cmds[] = {
      "    Binds to 127.0.0.1 unless --listen says otherwise. Options: --listen ADDR:PORT,\n"
      "    --threads N (default 4), --max-body BYTES (default 1048576),\n"
      "    --correlation-window DAYS (default 30), --sla low=72h,medium=24h,high=4h,critical=1h\n"
-     "    (first-response targets per severity; units d, h, m, s).\n"},
+     "    (first-response targets per severity; units d, h, m, s), --session-idle SECONDS\n"
+     "    (web sessions, default 7200), --session-lifetime SECONDS (default 43200). The web\n"
+     "    UI is served at / (files embedded from web/); the first start also prints the\n"
+     "    admin password for signing in.\n"},
     {"report", "add", "POST", "/api/v1/reports", 0,
      "[--content TEXT | --file PATH | < stdin] [--subject S] [--reporter R] [--tlp TLP]",
      "submit a report (observables extracted, correlated, duplicates folded)", NULL, NULL,
@@ -226,6 +239,24 @@ const struct cmd hk_cli_cmds[] = {
     {"observable", NULL, "GET", "/api/v1/observables", 1, "VALUE",
      "which incidents and reports carry an observable (IP, domain, hash, ...)", NULL, NULL,
      cmd_observable, NULL},
+    {"stats", NULL, NULL, NULL, 0,
+     "[--object reports|incidents] [--by year|month|week|day] [--group none|class|team|source] "
+     "[--from T] [--to T] [--svg FILE] [--csv] [--summary]",
+     "report and incident statistics: table, CSV or SVG chart", NULL, NULL, cmd_stats,
+     "    Counts reports (by received time) or incidents (by creation time) per year, month,\n"
+     "    ISO week or day (UTC), optionally grouped by RSIT class, team (incidents) or source\n"
+     "    (reports), from GET /api/v1/stats/series. Prints a table; --csv prints CSV; --svg\n"
+     "    FILE writes the chart (--type bar|line, --lang en|ja, --title T) with the renderer of\n"
+     "    GET /api/v1/stats/chart.svg, byte for byte. --summary prints totals, mean and median\n"
+     "    time to first response and to resolution, and SLA compliance (--csv, --json too).\n"},
+    {"demo", NULL, NULL, NULL, 0, "[--data DIR] [--bench-incidents N]",
+     "load the [DEMO] data set (idempotent), or N synthetic incidents for benchmarks", NULL, NULL,
+     cmd_demo,
+     "    Loads, once, a clearly labelled demo set: a coordinating CSIRT with member teams,\n"
+     "    the users handler and reporter (passwords printed once), reports per year\n"
+     "    1996-2004 as the seed counted them (13 ... 5,196) and 2022 to today, incidents in\n"
+     "    every state, some past their SLA. Running it again changes nothing.\n"
+     "    --bench-incidents N inserts N synthetic [BENCH] incidents (bench/ui.sh).\n"},
     {"team", "add", "POST", "/api/v1/teams", 0,
      "--name N [--type T] [--parent P] [--email E] [--network PREFIX]... [--domain D]... "
      "[--asn N]...",
@@ -309,6 +340,110 @@ const struct cmd hk_cli_cmds[] = {
      "    left untriaged. --score FILE prints it again later, after the team has worked."},
     {"vuln", "cvss", NULL, NULL, 1, "VECTOR",
      "parse, validate and score a CVSS v2.0/3.x/4.0 vector", NULL, NULL, cmd_vuln_cvss, NULL},
+    {"vuln", "add", NULL, NULL, 0,
+     "--title T [--description TEXT | --file F] [--reporter-name N] [--reporter-email E] "
+     "[--reporter-org O] [--tlp TLP] [--cve ID]... [--cwe ID]... [--cvss VECTOR]... "
+     "[--vendor TEAM]... [--publish-at DATE]",
+     "open a vulnerability case (HKVU#YYYY-NNNN)", NULL, NULL, cmd_vuln,
+     "    The case starts in state received. --cve, --cwe, --cvss and --vendor repeat; CVSS\n"
+     "    vectors (v3.0, v3.1, v4.0) are validated and scored; vendors are directory teams of\n"
+     "    type vendor or psirt. Reporters may open cases and read back their own.\n"},
+    {"vuln", "list", NULL, NULL, 0, "[--state S] [--limit N] [--cursor C]",
+     "list vulnerability cases", NULL, NULL, cmd_vuln, NULL},
+    {"vuln", "show", NULL, NULL, 1, "ID", "show a case with its products, vendors, remediations",
+     NULL, NULL, cmd_vuln,
+     "    ID is the case number or its public ID (HKVU#2026-0001 or 2026-0001).\n"},
+    {"vuln", "edit", NULL, NULL, 1, "ID [--title T] [--tlp TLP] [--publish-at DATE] [--cve ID]...",
+     "edit a case (list options replace the list)", NULL, NULL, cmd_vuln,
+     "    Same options as 'vuln add' except --vendor. A change of --publish-at (the embargo)\n"
+     "    is audited on its own. Published and rejected cases are read-only.\n"},
+    {"vuln", "state", NULL, NULL, 2, "ID ACTION|STATE [--reason R] [--publish-at DATE]",
+     "move a case: triage, coordinate, schedule, reject (or a state name)", NULL, NULL, cmd_vuln,
+     "    received -> triage -> coordinating -> scheduled -> published | rejected. schedule\n"
+     "    needs an agreed publication date (--publish-at, or one already set); reject needs\n"
+     "    --reason; scheduled may go back to coordinating. Publishing is 'vuln publish'.\n"},
+    {"vuln", "vendor", NULL, NULL, 2,
+     "ID TEAM [--status S] [--statement TEXT] [--contacted-at T] [--replied-at T]",
+     "add a vendor to a case, or set its status and statement", NULL, NULL, cmd_vuln,
+     "    Status: affected, not_affected, under_investigation, fixed. A status or statement\n"
+     "    counts as the vendor's reply (replied_at is set unless given).\n"},
+    {"vuln", "product", NULL, NULL, 1,
+     "ID --vendor V --product P [--version V | --version 'FROM<TO']... [--cpe CPE] [--purl P] | "
+     "ID --remove PRODUCT_ID",
+     "add an affected product to a case (or remove one)", NULL, NULL, cmd_vuln,
+     "    --version repeats: '2.4.1', '2.0<2.4.2' (from 2.0, before 2.4.2), '2.0<=2.4.1'.\n"
+     "    --cpe must be a CPE 2.3 formatted string; --purl a package URL.\n"},
+    {"vuln", "remediation", NULL, NULL, 1,
+     "ID --category C --details TEXT [--url URL] [--product PRODUCT_ID]",
+     "add a remediation (vendor_fix, workaround, mitigation, no_fix_planned, none_available)", NULL,
+     NULL, cmd_vuln, NULL},
+    {"vuln", "remind", NULL, NULL, 0, "[--days N]",
+     "queue embargo reminders to vendors that have not answered", NULL, NULL, cmd_vuln,
+     "    For every scheduled case published within N days (default 7), queues one outbox\n"
+     "    message (templates vuln-reminder-en/ja) to each vendor without a status or a\n"
+     "    statement; at most one per case, vendor and UTC day. 'hikeshi serve' runs it too.\n"},
+    {"vuln", "import-cve", NULL, NULL, 1, "FILE|- [--case ID]",
+     "import a CVE JSON 5 record into a new case (or into --case)", NULL, NULL, cmd_vuln,
+     "    The record is checked against the CVE JSON 5.0 rules first; a bad one is refused\n"
+     "    with the JSON path of the problem and nothing is stored.\n"},
+    {"vuln", "export-cve", NULL, NULL, 1, "ID [--cve CVE-YYYY-NNNN]",
+     "print a case as a CVE JSON 5.0 record", NULL, NULL, cmd_vuln, NULL},
+    {"vuln", "csaf", NULL, NULL, 1, "ID",
+     "print the CSAF 2.0 security advisory generated from a case (preview)", NULL, NULL, cmd_vuln,
+     NULL},
+    {"vuln", "audit", NULL, NULL, 1, "ID", "the audit history of a case", NULL, NULL, cmd_vuln,
+     NULL},
+    {"vuln", "publish", NULL, NULL, 1,
+     "ID|HKVU#YYYY-NNNN [--sign-key KEY] [--gnupghome DIR] [--public-url URL]",
+     "publish a case as a CSAF advisory (validated, signed, served; early warnings queued)", NULL,
+     NULL, cmd_vuln_publish, NULL},
+    {"advisory", "validate", NULL, NULL, 1, "[--json] FILE...",
+     "validate CSAF 2.0 documents (schema and the mandatory tests of section 6.1)", NULL, NULL,
+     cmd_advisory,
+     "    Checks each FILE against the CSAF 2.0 JSON schema and every mandatory test (6.1.1 to\n"
+     "    6.1.33) and prints, per file, valid or invalid and one line per error: test ID, JSON\n"
+     "    pointer, message. --json prints one report object per file. Exit 0 when all are\n"
+     "    valid, 1 when one is not, 2 on a usage error or an unreadable file.\n"},
+    {"advisory", "publish", NULL, NULL, 1,
+     "FILE [--sign-key KEY] [--gnupghome DIR] [--public-url URL]",
+     "publish a CSAF 2.0 document: validate, store, sign, serve, warn affected teams", NULL, NULL,
+     cmd_advisory_publish,
+     "    The document is validated first (an invalid one is refused with the validator's\n"
+     "    first error; nothing is stored). It is stored byte for byte as served, signed with\n"
+     "    --sign-key (or HIKESHI_SIGN_KEY; without one no .asc is written), written to the\n"
+     "    CSAF provider directory DATA/csaf/.well-known/csaf/ (served by 'hikeshi serve' under\n"
+     "    /.well-known/csaf/, with HTML pages and Atom feeds under /advisories/), matched\n"
+     "    against every registered asset, and each team with matching assets gets one early\n"
+     "    warning in the outbox listing only its assets.\n"},
+    {"advisory", "list", "GET", "/api/v1/advisories", 0, "[--cursor N] [--limit N]",
+     "list published and imported advisories", NULL, adv_list_q, NULL, NULL},
+    {"advisory", "show", NULL, NULL, 1, "ID|TRACKING-ID",
+     "one advisory with its CSAF document and the early warnings queued for it", NULL, NULL,
+     cmd_advisory_show, NULL},
+    {"advisory", "fetch", NULL, NULL, 1, "URL [--gnupghome DIR]",
+     "import another provider's advisories (provider-metadata.json, index.txt, feed or file)", NULL,
+     NULL, cmd_advisory_fetch,
+     "    Downloads (http/https only) the advisories URL leads to, checks each one's .sha256,\n"
+     "    verifies its .asc when the signer's key is in the GnuPG home, validates it, imports\n"
+     "    it with its source URL and runs the early warning. Advisories already stored (same\n"
+     "    tracking id and version) are skipped, so running it again imports nothing twice.\n"},
+    {"advisory", "sync", NULL, NULL, 0, "[--public-url URL]",
+     "rewrite the CSAF provider directory of the data directory from the stored advisories", NULL,
+     NULL, cmd_advisory_sync, NULL},
+    {"asset", "add", "POST", "/api/v1/assets", 0,
+     "--team T (--cpe CPE23 | --purl PURL) [--version V] [--label TEXT]",
+     "register an asset of a constituent team for the early warning", asset_fields, NULL, NULL,
+     NULL},
+    {"asset", "list", "GET", "/api/v1/assets", 0, "[--team T] [--cursor N] [--limit N]",
+     "list registered assets", NULL, asset_list_q, NULL, NULL},
+    {"asset", "show", "GET", "/api/v1/assets/%s", 1, "ID", "one asset", NULL, NULL, NULL, NULL},
+    {"asset", "edit", "PATCH", "/api/v1/assets/%s", 1, "ID [--version V] [--label TEXT]",
+     "change an asset's version or label", asset_edit_fields, NULL, NULL, NULL},
+    {"asset", "remove", "DELETE", "/api/v1/assets/%s", 1, "ID", "remove an asset", NULL, NULL, NULL,
+     NULL},
+    {"asset", "import", NULL, NULL, 1, "FILE [--team T]",
+     "import assets from CSV (team,kind,name,version,label) or JSON lines; all or nothing", NULL,
+     NULL, cmd_asset_import, NULL},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -21,6 +21,8 @@ void hk_config_defaults(struct hk_config *c)
     c->sla_first_response[3] = 1 * 3600;  /* critical */
     c->max_body = 1 << 20;
     c->max_content = 1 << 20;
+    c->session_idle = 2 * 3600;
+    c->session_lifetime = 12 * 3600;
 }
 
 static hk_err duration(const char *p, size_t n, int64_t *out)

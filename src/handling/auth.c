@@ -271,6 +271,13 @@ hk_err hk_auth_password(struct hk_store *st, const char *user, const char *passw
 
 hk_err hk_bootstrap(struct hk_store *st, char secret_out[80], bool *created)
 {
+    return hk_bootstrap_pw(st, secret_out, NULL, created);
+}
+
+hk_err hk_bootstrap_pw(struct hk_store *st, char secret_out[80], char password_out[32],
+                       bool *created)
+{
+    uint8_t raw[15];
     struct hk_principal root = {0, HK_ROLE_ADMIN, "local:init", "", 0};
     struct hk_config cfg;
     struct hk_errmsg em = {{0}};
@@ -285,7 +292,14 @@ hk_err hk_bootstrap(struct hk_store *st, char secret_out[80], bool *created)
     if (!err)
         err = hk_store_scalar(st, HK_Q_USER_COUNT, NULL, 0, &n);
     if (!err && n == 0) {
-        err = hk_user_add(&ctx, "admin", "admin", "", NULL, NULL);
+        /* With password_out: a generated 20-character password (Argon2id-hashed) so the
+         * web UI can be signed into at once. */
+        if (password_out) {
+            hk_random(raw, sizeof(raw));
+            sodium_bin2base64(password_out, 32, raw, sizeof(raw),
+                              sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        }
+        err = hk_user_add(&ctx, "admin", "admin", "", password_out, NULL);
         if (!err)
             err = hk_token_create(&ctx, "admin", "initial admin token", 0, secret_out, NULL);
         *created = !err;

@@ -300,7 +300,10 @@ static hk_err build_one(const struct hk_mail_config *mc, json_t *row, struct hk_
         r[i].description = hk_jstr(v, "description");
     }
     memset(&notice, 0, sizeof(notice));
-    notice.kind = !strcmp(hk_jstr(n, "kind"), "reminder") ? HK_MAIL_REMINDER : HK_MAIL_NOTIFY;
+    notice.kind = !strcmp(hk_jstr(n, "kind"), "reminder")        ? HK_MAIL_REMINDER
+                  : !strcmp(hk_jstr(n, "kind"), "warning")       ? HK_MAIL_WARNING
+                  : !strcmp(hk_jstr(n, "kind"), "vuln-reminder") ? HK_MAIL_VULN_REMINDER
+                                                                 : HK_MAIL_NOTIFY;
     notice.lang = hk_jstr(n, "lang");
     notice.ticket = json_integer_value(json_object_get(n, "ticket"));
     notice.team_name = hk_jstr(n, "team_name");
@@ -493,23 +496,23 @@ hk_err hk_outbox_deliver(struct hk_store *st, const struct hk_config *cfg,
             (void)snprintf(line, sizeof(line), "%s sent to %s, Message-ID %s (SMTP %ld)",
                            hk_jstr(row, "kind"), hk_jstr(row, "recipient"), res.message_id,
                            res.smtp_code);
-            if (!err)
+            if (!err && inv) /* early warnings and vendor reminders have no investigation */
                 err = hk_store_exec(st, HK_Q_MESSAGE_INSERT,
                                     HK_SQL_ARGS(hk_sql_int(inv), hk_sql_text("out"),
                                                 hk_sql_text(line), hk_sql_int0(0),
                                                 hk_sql_int(ctx.now)),
                                     NULL);
-            if (!err) /* the request is out: we now wait for the answer */
+            if (!err && inv) /* the request is out: we now wait for the answer */
                 err = hk_store_exec(st, HK_Q_INVESTIGATION_SET_STATE,
                                     HK_SQL_ARGS(hk_sql_int(inv), hk_sql_text("waiting"),
                                                 hk_sql_int(ctx.now), hk_sql_text("open")),
                                     NULL);
             if (!err)
-                err = audit_owned(&ctx, "outbox.sent", "investigation", inv, NULL,
-                                  json_pack("{s:I, s:s, s:I, s:s}", "outbox_id", (json_int_t)id,
-                                            "message_id", res.message_id, "smtp_code",
-                                            (json_int_t)res.smtp_code, "to",
-                                            hk_jstr(row, "recipient")));
+                err = audit_owned(
+                    &ctx, "outbox.sent", inv ? "investigation" : "outbox", inv ? inv : id, NULL,
+                    json_pack("{s:I, s:s, s:I, s:s}", "outbox_id", (json_int_t)id, "message_id",
+                              res.message_id, "smtp_code", (json_int_t)res.smtp_code, "to",
+                              hk_jstr(row, "recipient")));
         } else {
             bool give_up = attempts >= DELIVERY_ATTEMPTS || serr == HK_EPARSE || serr == HK_EINVAL;
             const char *why = sem.text[0] ? sem.text : hk_strerror(serr);
@@ -521,9 +524,10 @@ hk_err hk_outbox_deliver(struct hk_store *st, const struct hk_config *cfg,
                     hk_sql_int(res.smtp_code), hk_sql_text(why), hk_sql_int(ctx.now)),
                 NULL);
             if (!err)
-                err = audit_owned(
-                    &ctx, give_up ? "outbox.failed" : "outbox.retry", "investigation", inv, NULL,
-                    json_pack("{s:I, s:s}", "outbox_id", (json_int_t)id, "error", why));
+                err =
+                    audit_owned(&ctx, give_up ? "outbox.failed" : "outbox.retry",
+                                inv ? "investigation" : "outbox", inv ? inv : id, NULL,
+                                json_pack("{s:I, s:s}", "outbox_id", (json_int_t)id, "error", why));
         }
         if (err || (err = hk_ctx_commit(&ctx))) {
             hk_ctx_rollback(&ctx);

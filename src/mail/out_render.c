@@ -223,7 +223,11 @@ static hk_err scalars(const struct hk_mail_notice *n, const struct hk_mail_confi
         return hk_errf(m, HK_EINVAL, "unknown TLP label '%.40s'", n->tlp);
     /* Acknowledgements carry the report's number as "R<id>": replies to them must not be
      * threaded onto the investigation that happens to have the same number. */
-    (void)snprintf(buf, sizeof(buf), "[hikeshi#%s%lld]", n->kind == HK_MAIL_ACK ? "R" : "",
+    (void)snprintf(buf, sizeof(buf), "[hikeshi#%s%lld]",
+                   n->kind == HK_MAIL_ACK             ? "R"
+                   : n->kind == HK_MAIL_WARNING       ? "A"
+                   : n->kind == HK_MAIL_VULN_REMINDER ? "V"
+                                                      : "",
                    (long long)n->ticket);
     json_object_set_new(ctx, "tag", json_string(buf));
     json_object_set_new(ctx, "ticket", json_integer(n->ticket));
@@ -331,7 +335,11 @@ static void subject_cap(struct hk_buf *s, size_t max)
 
 static const char *kind_name(enum hk_mail_kind k)
 {
-    return k == HK_MAIL_REMINDER ? "reminder" : k == HK_MAIL_ACK ? "ack" : "notify";
+    return k == HK_MAIL_REMINDER        ? "reminder"
+           : k == HK_MAIL_ACK           ? "ack"
+           : k == HK_MAIL_WARNING       ? "warning"
+           : k == HK_MAIL_VULN_REMINDER ? "vuln-reminder"
+                                        : "notify";
 }
 
 hk_err hk_mail_notice_render(const struct hk_mail_notice *n, const struct hk_mail_config *cfg,
@@ -363,7 +371,11 @@ hk_err hk_mail_notice_render(const struct hk_mail_notice *n, const struct hk_mai
         g_strstrip(subject->buf);
         subject->len = strlen(subject->buf);
     }
-    (void)snprintf(tag, sizeof(tag), "[hikeshi#%s%lld]", n->kind == HK_MAIL_ACK ? "R" : "",
+    (void)snprintf(tag, sizeof(tag), "[hikeshi#%s%lld]",
+                   n->kind == HK_MAIL_ACK             ? "R"
+                   : n->kind == HK_MAIL_WARNING       ? "A"
+                   : n->kind == HK_MAIL_VULN_REMINDER ? "V"
+                                                      : "",
                    (long long)n->ticket);
     if (!strstr(hk_buf_str(subject), tag)) {
         /* The tag threads the reply; a template that forgot it still gets it. */

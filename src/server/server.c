@@ -22,6 +22,7 @@
 
 #include "hikeshi/http.h"
 #include "hikeshi/server.h"
+#include "hikeshi/vcase.h"
 
 #define MAX_THREADS 64
 
@@ -369,6 +370,8 @@ static void *outbox_main(void *arg)
         size_t sent = 0, failed = 0;
         if (ticks++ % 60 == 0 && hk_outbox_remind_run(st, &t->o->cfg, &em))
             hk_log(HK_LOG_WARN, "outbox: reminders: %s", em.text);
+        if (ticks % 60 == 1 && hk_vcase_remind_run(st, &t->o->cfg, &em)) /* embargoes */
+            hk_log(HK_LOG_WARN, "outbox: embargo reminders: %s", em.text);
         if (hk_outbox_deliver(st, &t->o->cfg, t->o->mail, 100, &sent, &failed, &em))
             hk_log(HK_LOG_WARN, "outbox: %s", em.text);
         else if (sent || failed)

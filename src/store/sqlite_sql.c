@@ -30,6 +30,17 @@
     "pgp_key, web, notify_format, language, policy, encryption, securitytxt_expires AS "         \
     "securitytxt_expires_at, created_at, updated_at"
 
+#define VCASE_COLS                                                                               \
+    "id, public_id, title, description, reporter_name, reporter_email, reporter_org, "           \
+    "reporter_user_id, tlp, state, reject_reason, publish_at, cve_ids AS cve_ids_json, cwe_ids " \
+    "AS cwe_ids_json, cvss AS cvss_json, advisory_id, revision, created_by, created_at, "        \
+    "updated_at, published_at"
+
+#define VVENDOR_COLS                                                                             \
+    "v.team_id, t.name AS team, t.full_name, t.type, t.email, t.pgp_fingerprint, v.status, "     \
+    "v.statement, v.contacted_at, v.replied_at, v.updated_at FROM vcase_vendors v JOIN teams t " \
+    "ON t.id = v.team_id"
+
 const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_USER_INSERT] = "INSERT INTO users(name, role, team, email, password_hash, created_at) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -184,6 +195,54 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_OUTBOX_OF_INVESTIGATION] =
         "SELECT id, kind, recipient, state, attempts, message_id, sent_at, smtp_code, smtp_text, "
         "created_at FROM outbox WHERE investigation_id = ?1 ORDER BY id",
+    /* Assets and advisories (007_advisory.sql, src/vuln/asset.c, src/vuln/advisory.c). */
+    [HK_Q_ASSET_INSERT] = "INSERT INTO assets(team_id, kind, name, version, label, created_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [HK_Q_ASSET_FIND] = "SELECT id FROM assets WHERE team_id = ?1 AND kind = ?2 AND name = ?3",
+    [HK_Q_ASSET_GET] = "SELECT a.id, t.name AS team, a.team_id, a.kind, a.name, a.version, "
+                       "a.label, a.created_at FROM assets a JOIN teams t ON t.id = a.team_id "
+                       "WHERE a.id = ?1",
+    [HK_Q_ASSET_LIST] = "SELECT a.id, t.name AS team, a.team_id, a.kind, a.name, a.version, "
+                        "a.label, a.created_at FROM assets a JOIN teams t ON t.id = a.team_id "
+                        "WHERE (?1 IS NULL OR a.team_id = ?1) AND a.id > coalesce(?2, 0) "
+                        "ORDER BY a.id LIMIT coalesce(?3, 100)",
+    [HK_Q_ASSET_DELETE] = "DELETE FROM assets WHERE id = ?1",
+    [HK_Q_ASSET_UPDATE] = "UPDATE assets SET name = ?2, version = ?3, label = ?4 WHERE id = ?1",
+    [HK_Q_ASSET_ALL] = "SELECT id, team_id, kind, name, version FROM assets ORDER BY id",
+    [HK_Q_ASSET_COUNT] = "SELECT count(*) FROM assets",
+    [HK_Q_ADV_INSERT] =
+        "INSERT INTO advisories(publisher_ns, tracking_id, version, tlp, title, "
+        "initial_release_date, current_release_date, origin, case_id, source_url, file_name, "
+        "year, document, sha256, signature, signer, published_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+        "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    [HK_Q_ADV_FIND] = "SELECT id FROM advisories WHERE publisher_ns = ?1 AND tracking_id = ?2 "
+                      "AND version = ?3",
+    [HK_Q_ADV_GET] =
+        "SELECT id, publisher_ns, tracking_id, version, tlp, title, initial_release_date, "
+        "current_release_date, origin, case_id, source_url, file_name, year, document, sha256, "
+        "signature, signer, matches, warned_teams, published_at FROM advisories WHERE id = ?1",
+    [HK_Q_ADV_LATEST] = "SELECT id FROM advisories WHERE tracking_id = ?1 ORDER BY (origin = "
+                        "'own') DESC, id DESC LIMIT 1",
+    [HK_Q_ADV_LIST] = "SELECT id, publisher_ns, tracking_id, version, tlp, title, "
+                      "current_release_date, origin, case_id, source_url, file_name, year, "
+                      "sha256, signer, matches, warned_teams, published_at FROM advisories "
+                      "WHERE id > coalesce(?1, 0) ORDER BY id LIMIT coalesce(?2, 100)",
+    /* The newest version of each of our own advisories: what the provider directory holds. */
+    [HK_Q_ADV_OWN_LATEST] =
+        "SELECT id, publisher_ns, tracking_id, version, tlp, title, initial_release_date, "
+        "current_release_date, file_name, year, document, sha256, signature, signer, "
+        "published_at FROM advisories a WHERE origin = 'own' AND id = (SELECT max(id) FROM "
+        "advisories b WHERE b.origin = 'own' AND b.publisher_ns = a.publisher_ns AND "
+        "b.tracking_id = a.tracking_id) ORDER BY current_release_date, id LIMIT "
+        "coalesce(?1, 100000)",
+    [HK_Q_ADV_SET_MATCHES] = "UPDATE advisories SET matches = ?2, warned_teams = ?3 WHERE id = ?1",
+    [HK_Q_ADV_OUTBOX_INSERT] =
+        "INSERT INTO outbox(investigation_id, advisory_id, team_id, kind, recipient, notice, "
+        "next_attempt_at, created_at, updated_at) VALUES (NULL, ?1, ?2, 'warning', ?3, ?4, ?5, "
+        "?5, ?5)",
+    [HK_Q_ADV_OUTBOX_OF] = "SELECT o.id, o.team_id, t.name AS team, o.recipient, o.state, "
+                           "o.message_id, o.sent_at, o.smtp_code FROM outbox o LEFT JOIN teams t "
+                           "ON t.id = o.team_id WHERE o.advisory_id = ?1 ORDER BY o.id",
     /* Waiting past their due time, with a sent notification and no reminder since the due
      * time: the candidates for a reminder. */
     [HK_Q_INVESTIGATIONS_OVERDUE] =
@@ -252,6 +311,106 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE "
                       "SET value = excluded.value",
     [HK_Q_REPORT_COUNT] = "SELECT count(*) FROM reports",
+
+    /* Web UI (008_webui.sql): sessions and statistics. Times the caller needs as numbers
+     * are aliased so the *_at mapping does not turn them into text. */
+    [HK_Q_SESSION_INSERT] = "INSERT INTO sessions(user_id, digest, csrf, remote_addr, created_at, "
+                            "last_seen, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+    [HK_Q_SESSION_LOOKUP] =
+        "SELECT s.id AS session_id, s.csrf, s.created_at AS created_s, s.last_seen AS seen_s, "
+        "s.expires_at AS expires_s, u.id, u.name, u.role, u.team FROM sessions s JOIN users u ON "
+        "u.id = s.user_id WHERE s.digest = ?1 AND u.disabled = 0",
+    [HK_Q_SESSION_TOUCH] = "UPDATE sessions SET last_seen = ?2 WHERE id = ?1",
+    [HK_Q_SESSION_DELETE] = "DELETE FROM sessions WHERE id = ?1",
+    [HK_Q_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen <= ?2",
+    /* Counters of object ?1, dimension ?2, period ?5 ('d', 'w', 'm'; rows named by the
+     * period's first day) in days [?3, ?4): per day and key; per key as "day:n,..."
+     * points (a chart's series); summed per key. */
+    [HK_Q_STAT_DAILY] = "SELECT day, key, n FROM stat_daily WHERE object = ?1 AND dim = ?2 AND "
+                        "period = coalesce(?5, 'd') AND day >= coalesce(?3, -9000000000) AND day "
+                        "< coalesce(?4, 9000000000) AND n <> 0 ORDER BY day, key",
+    [HK_Q_STAT_DAILY_PACKED] =
+        "SELECT key, group_concat(day || ':' || n, ',') AS pts FROM stat_daily WHERE object = ?1 "
+        "AND dim = ?2 AND period = coalesce(?5, 'd') AND day >= coalesce(?3, -9000000000) AND "
+        "day < coalesce(?4, 9000000000) AND n <> 0 GROUP BY key ORDER BY key",
+    [HK_Q_STAT_DAILY_SUM] = "SELECT key, sum(n) AS n FROM stat_daily WHERE object = ?1 AND dim = "
+                            "?2 AND period = coalesce(?5, 'd') AND day >= coalesce(?3, "
+                            "-9000000000) AND day < coalesce(?4, 9000000000) GROUP BY key ORDER "
+                            "BY key",
+    [HK_Q_STAT_INCIDENT_COUNTS] = "SELECT state, severity, team, n FROM incident_counts WHERE "
+                                  "n <> 0 ORDER BY state, severity, team",
+    [HK_Q_STAT_DURATIONS] =
+        "SELECT kind, severity, sum(n) AS n, sum(sum) AS total, sum(met) AS met FROM "
+        "stat_durations WHERE day >= coalesce(?1, -9000000000) AND day < coalesce(?2, "
+        "9000000000) GROUP BY kind, severity ORDER BY kind, severity",
+    /* Medians (kind ?1: 'f' first response, 'r' resolution): the histogram, the walk
+     * from a bucket's lower bound ?2, and a range's durations by creation time. */
+    [HK_Q_STAT_DUR_HIST] = "SELECT b, n FROM stat_dur_hist WHERE kind = ?1 AND n <> 0 ORDER BY b",
+    [HK_Q_STAT_DUR_MEDIAN_FROM] = "SELECT d FROM stat_dur_order WHERE kind = ?1 AND d >= "
+                                  "coalesce(?2, -9000000000000000000) ORDER BY d LIMIT 2 OFFSET "
+                                  "coalesce(?3, 0)",
+    [HK_Q_STAT_DUR_RANGE] = "SELECT d FROM stat_dur_order INDEXED BY stat_dur_order_created WHERE "
+                            "kind = ?1 AND created_at >= coalesce(?2, -9000000000000) AND "
+                            "created_at < coalesce(?3, 9000000000000)",
+/* Open incidents without a first response, past the target of their severity (?2..?5
+ * seconds for low..critical at time ?1), created in [?6, ?7). */
+#define SLA_WAITING_SEV(sev, target)                                                          \
+    "SELECT count(*) FROM incidents INDEXED BY incidents_waiting WHERE first_response_at IS " \
+    "NULL AND state <> 'resolved' AND state <> 'abandoned' AND severity = '" sev "' AND "     \
+    "created_at < ?1 - " target " AND created_at >= coalesce(?6, -9000000000000) AND "        \
+    "created_at < coalesce(?7, 9000000000000)"
+    [HK_Q_STAT_SLA_WAITING] = "SELECT (" SLA_WAITING_SEV("low", "?2") ") + (" SLA_WAITING_SEV(
+        "medium", "?3") ") + (" SLA_WAITING_SEV("high", "?4") ") + (" SLA_WAITING_SEV("critical",
+                                                                                      "?5") ")",
+    /* The same rows, oldest first (at most ?8). */
+    [HK_Q_STAT_SLA_BREACHES] =
+        "SELECT id, title, severity, state, tlp, team, created_at, ?1 - created_at AS waiting_s "
+        "FROM incidents INDEXED BY incidents_waiting WHERE first_response_at IS NULL AND state <> "
+        "'resolved' AND state <> 'abandoned' AND severity IN ('low', 'medium', 'high', "
+        "'critical') AND created_at < ?1 - CASE severity WHEN 'low' THEN ?2 WHEN 'medium' THEN ?3 "
+        "WHEN 'high' THEN ?4 ELSE ?5 END AND created_at >= coalesce(?6, -9000000000000) AND "
+        "created_at < coalesce(?7, 9000000000000) ORDER BY created_at LIMIT coalesce(?8, 50)",
+#undef SLA_WAITING_SEV
+    [HK_Q_STAT_TRIAGE_QUEUE] =
+        "SELECT id, source, reporter_id, reporter, subject, substr(content, 1, 160) AS excerpt, "
+        "tlp, state, rsit_class, rsit_type, incident_id, received_at, received_at AS created_at "
+        "FROM reports WHERE state = 'new' ORDER BY id DESC LIMIT coalesce(?1, 50)",
+    [HK_Q_STAT_TRIAGE_COUNT] = "SELECT count(*) FROM reports WHERE state = 'new'",
+    /* New first-response targets: recount which responses met them. */
+    [HK_Q_STAT_DUR_RESET] = "DELETE FROM stat_durations WHERE kind = 'f'",
+    [HK_Q_STAT_DUR_FILL] =
+        "INSERT INTO stat_durations(kind, day, severity, n, sum, met) SELECT 'f', created_at / "
+        "86400, severity, count(*), sum(first_response_at - created_at), sum(first_response_at "
+        "- created_at <= CASE severity WHEN 'low' THEN ?1 WHEN 'medium' THEN ?2 WHEN 'high' THEN "
+        "?3 ELSE ?4 END) FROM incidents WHERE first_response_at IS NOT NULL GROUP BY 2, 3",
+    /* First responses within targets ?3..?6 (low..critical), created in [?1, ?2): the
+     * slow path when the process's targets differ from the counted ones. */
+    [HK_Q_STAT_SLA_MET_SCAN] =
+        "SELECT count(*) FROM incidents WHERE first_response_at IS NOT NULL AND created_at >= "
+        "coalesce(?1, -9000000000000) AND created_at < coalesce(?2, 9000000000000) AND "
+        "first_response_at - created_at <= CASE severity WHEN 'low' THEN ?3 WHEN 'medium' THEN "
+        "?4 WHEN 'high' THEN ?5 ELSE ?6 END",
+    /* After a bulk load: fresh planner statistics. */
+    [HK_Q_DEMO_ANALYZE] = "ANALYZE",
+    /* Benchmark loader: ?1 synthetic incidents created over the ?3 seconds before ?2.
+     * Those older than 60 days are closed (resolved, 1 in 10 abandoned); newer ones are
+     * spread over every state. Severity, class and eight teams cycle. */
+    [HK_Q_DEMO_BENCH_INCIDENTS] =
+        "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < ?1) INSERT "
+        "INTO incidents(title, state, severity, tlp, rsit_class, team, created_at, updated_at, "
+        "first_response_at, triage_at, analysis_at, mitigation_at, resolved_at, abandoned_at) "
+        "SELECT '[BENCH] incident ' || x, CASE st WHEN 0 THEN 'new' WHEN 1 THEN 'triage' WHEN 2 "
+        "THEN 'analysis' WHEN 3 THEN 'mitigation' WHEN 4 THEN 'resolved' ELSE 'abandoned' END, "
+        "CASE x % 4 WHEN 0 THEN 'low' WHEN 1 THEN 'medium' WHEN 2 THEN 'high' ELSE 'critical' "
+        "END, 'AMBER', CASE x % 7 WHEN 0 THEN 'malicious-code' WHEN 1 THEN "
+        "'information-gathering' WHEN 2 THEN 'intrusion-attempts' WHEN 3 THEN 'intrusions' WHEN "
+        "4 THEN 'availability' WHEN 5 THEN 'fraud' ELSE 'abusive-content' END, 'bench-team-' || "
+        "(x % 8), c, c + 600, CASE WHEN st = 0 THEN NULL ELSE c + (x * 37) % 14400 END, CASE "
+        "WHEN st = 0 THEN NULL ELSE c + (x * 37) % 14400 END, CASE WHEN st >= 2 AND st <= 4 "
+        "THEN c + 20000 END, CASE WHEN st >= 3 AND st <= 4 THEN c + 40000 END, CASE WHEN st = 4 "
+        "THEN min(?2, c + 50000 + (x * 131) % 2592000) END, CASE WHEN st = 5 THEN c + 30000 END "
+        "FROM (SELECT x, c, CASE WHEN ?2 - c < 5184000 THEN x % 5 WHEN x % 10 = 0 THEN 5 ELSE 4 "
+        "END AS st FROM (SELECT x, ?2 - (x * 7919) % ?3 AS c FROM g))",
 
     /* Observations pushed by sensors: a conflict on (sensor, item_id) inserts nothing
      * (the id comes back 0), so a re-sent item is recognised as a duplicate. */
@@ -347,4 +506,65 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
         "r.incident_id = ?1 ORDER BY r.id, rr.rank DESC, rr.pos LIMIT 1",
     [HK_Q_INCIDENT_SET_TEAM] = "UPDATE incidents SET team = ?2, updated_at = ?3 WHERE id = ?1 "
                                "AND team = ''",
+
+    /* Vulnerability cases (006_vuln.sql). */
+    [HK_Q_VCASE_NEXT_SEQ] = "SELECT coalesce(max(seq), 0) + 1 FROM vcases WHERE year = ?1",
+    [HK_Q_VCASE_INSERT] =
+        "INSERT INTO vcases(year, seq, public_id, title, description, reporter_name, "
+        "reporter_email, reporter_org, reporter_user_id, tlp, publish_at, cve_ids, cwe_ids, cvss, "
+        "created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "?11, ?12, ?13, ?14, ?15, ?16, ?16)",
+    [HK_Q_VCASE_GET] = "SELECT " VCASE_COLS " FROM vcases WHERE id = ?1",
+    [HK_Q_VCASE_BY_PUBLIC_ID] = "SELECT id FROM vcases WHERE public_id = ?1",
+    [HK_Q_VCASE_UPDATE] =
+        "UPDATE vcases SET title = ?2, description = ?3, reporter_name = ?4, reporter_email = ?5, "
+        "reporter_org = ?6, tlp = ?7, publish_at = ?8, cve_ids = ?9, cwe_ids = ?10, cvss = ?11, "
+        "updated_at = ?12 WHERE id = ?1",
+    /* ?7: the state the case must still be in (the transition is checked by the caller). */
+    [HK_Q_VCASE_SET_STATE] = "UPDATE vcases SET state = ?2, reject_reason = ?3, advisory_id = "
+                             "coalesce(?4, advisory_id), published_at = coalesce(?5, "
+                             "published_at), updated_at = ?6 WHERE id = ?1 AND state = ?7",
+    [HK_Q_VCASE_LIST] = "SELECT " VCASE_COLS " FROM vcases WHERE (?1 IS NULL OR state = ?1) AND "
+                        "(?2 IS NULL OR reporter_user_id = ?2) AND (?3 IS NULL OR public_id = ?3) "
+                        "AND (?4 IS NULL OR id < ?4) ORDER BY id DESC LIMIT coalesce(?5, 50)",
+    [HK_Q_VPRODUCT_INSERT] = "INSERT INTO vcase_products(case_id, vendor, product, versions, cpe, "
+                             "purl, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [HK_Q_VPRODUCT_GET] = "SELECT id, case_id, vendor, product, versions AS versions_json, cpe, "
+                          "purl FROM vcase_products WHERE id = ?1 AND case_id = ?2",
+    [HK_Q_VPRODUCTS_OF_CASE] = "SELECT id, vendor, product, versions AS versions_json, cpe, purl "
+                               "FROM vcase_products WHERE case_id = ?1 ORDER BY id LIMIT 10000",
+    [HK_Q_VVENDOR_INSERT] =
+        "INSERT INTO vcase_vendors(case_id, team_id, status, statement, contacted_at, replied_at, "
+        "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+    [HK_Q_VVENDOR_GET] = "SELECT " VVENDOR_COLS " WHERE v.case_id = ?1 AND v.team_id = ?2",
+    [HK_Q_VVENDOR_UPDATE] = "UPDATE vcase_vendors SET status = ?3, statement = ?4, contacted_at = "
+                            "?5, replied_at = ?6, updated_at = ?7 WHERE case_id = ?1 AND team_id "
+                            "= ?2",
+    [HK_Q_VVENDORS_OF_CASE] = "SELECT " VVENDOR_COLS " WHERE v.case_id = ?1 ORDER BY v.id LIMIT "
+                              "10000",
+    [HK_Q_VREMED_INSERT] = "INSERT INTO vcase_remediations(case_id, category, details, url, "
+                           "product_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [HK_Q_VREMEDS_OF_CASE] = "SELECT id, category, details, url, product_id FROM "
+                             "vcase_remediations WHERE case_id = ?1 ORDER BY id LIMIT 10000",
+    /* Vendors of scheduled cases published by ?1 that have not given a status or a
+     * statement: the candidates for an embargo reminder. */
+    [HK_Q_VREMIND_DUE] =
+        "SELECT c.id AS case_id, c.public_id, c.title, c.tlp, c.publish_at, t.id AS team_id, "
+        "t.name AS team, coalesce(nullif(t.email, ''), (SELECT k.email FROM team_contacts k "
+        "WHERE k.team_id = t.id AND k.email <> '' ORDER BY k.id LIMIT 1), '') AS email, "
+        "t.language, t.languages AS languages_json, t.timezone, t.pgp_key, t.pgp_fingerprint, "
+        "v.status, v.statement FROM vcases c JOIN vcase_vendors v ON v.case_id = c.id JOIN teams "
+        "t ON t.id = v.team_id WHERE c.state = 'scheduled' AND c.publish_at IS NOT NULL AND "
+        "c.publish_at <= ?1 AND (v.status = '' OR v.statement = '') ORDER BY c.id, t.id LIMIT "
+        "coalesce(?2, 1000)",
+    [HK_Q_VREMIND_INSERT] = "INSERT INTO vcase_reminders(case_id, team_id, day, created_at) VALUES "
+                            "(?1, ?2, ?3, ?4) ON CONFLICT(case_id, team_id, day) DO NOTHING",
+    [HK_Q_VREMIND_SET_OUTBOX] = "UPDATE vcase_reminders SET outbox_id = ?4 WHERE case_id = ?1 AND "
+                                "team_id = ?2 AND day = ?3",
+    [HK_Q_OUTBOX_INSERT_VCASE] =
+        "INSERT INTO outbox(investigation_id, team_id, kind, recipient, notice, next_attempt_at, "
+        "created_at, updated_at) VALUES (NULL, ?1, 'reminder', ?2, ?3, ?4, ?4, ?4)",
+    [HK_Q_VPRODUCT_DELETE] = "DELETE FROM vcase_products WHERE id = ?1 AND case_id = ?2",
+    [HK_Q_VREMED_UNLINK_PRODUCT] = "UPDATE vcase_remediations SET product_id = NULL WHERE "
+                                   "product_id = ?1 AND case_id = ?2",
 };

@@ -1,0 +1,258 @@
+# SPDX-License-Identifier: MIT
+# Acceptance 3 and 4 of issue 7 end to end, with real parts on loopback: a real `hikeshi
+# serve` (with a throwaway GnuPG signing key and a real aiosmtpd SMTP server writing a
+# Maildir). A vulnerability case with two vendors and an embargo date is taken from report to
+# published advisory; the CSAF document passes `hikeshi advisory validate`; the provider
+# directory (provider-metadata.json against the OASIS provider schema, index.txt,
+# changes.csv, .sha256 checked with sha256sum, .asc checked with gpg), the HTML page and the
+# Atom feed (xmllint) are served over HTTP; TLP is enforced on the files; the team with a
+# matching asset receives the early warning listing its asset, the team without does not;
+# `hikeshi advisory fetch` on a second data directory imports the advisory from the first
+# server, warns its own team, and is idempotent. An invalid document is refused.
+
+. "$(dirname "$0")/hk_testlib.sh"
+
+command -v gpg >/dev/null 2>&1 || { bad "gpg is not installed (scripts/deps.sh test)"; finish; }
+command -v curl >/dev/null 2>&1 || { bad "curl is not installed"; finish; }
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+"$PY" -c 'import aiosmtpd' 2>/dev/null || { bad "python3-aiosmtpd is not installed"; finish; }
+
+G=$HK_TMP/gnupg
+mkdir -m 700 "$G"
+GNUPGHOME=$G gpg --batch --quiet --passphrase '' --quick-gen-key 'Advisory Signer <psirt@example.net>' \
+    ed25519 sign never 2>/dev/null || { bad "gpg key generation"; finish; }
+FPR=$(GNUPGHOME=$G gpg --batch --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
+[ -n "$FPR" ] && ok "throwaway signing key" || { bad "no key"; finish; }
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+MD=$HK_TMP/maildir
+"$PY" -m aiosmtpd -n -l "127.0.0.1:$PORT" -c aiosmtpd.handlers.Mailbox "$MD" >"$HK_TMP/smtp.log" 2>&1 &
+HK_PIDS="$HK_PIDS $!"
+i=0
+while ! python3 -c "import socket; socket.create_connection(('127.0.0.1',$PORT),1)" 2>/dev/null; do
+    i=$((i + 1)); [ $i -gt 50 ] && { bad "SMTP server did not start"; finish; }; sleep 0.1
+done
+
+D=$HK_TMP/data
+"$HK_BIN" --data "$D" init >"$HK_TMP/init.out" 2>&1 || { bad "init"; finish; }
+TOKEN=$(sed -n 's/^    \(hk_[A-Za-z0-9_-]*\)$/\1/p' "$HK_TMP/init.out" | head -n 1)
+"$HK_BIN" --data "$D" serve --listen 127.0.0.1:0 --smtp "smtp://127.0.0.1:$PORT" \
+    --mail-from 'Test PSIRT <psirt@example.net>' --sign-key "$FPR" --gnupghome "$G" \
+    >"$HK_TMP/srv.log" 2>"$HK_TMP/srv.err" &
+HK_PIDS="$HK_PIDS $!"
+i=0
+while [ -z "$(sed -n 's/.*(port \([0-9][0-9]*\)).*/\1/p' "$HK_TMP/srv.log" 2>/dev/null)" ]; do
+    i=$((i + 1)); [ $i -gt 100 ] && { bad "server did not start: $(cat "$HK_TMP/srv.err")"; finish; }; sleep 0.1
+done
+URL=http://127.0.0.1:$(sed -n 's/.*(port \([0-9][0-9]*\)).*/\1/p' "$HK_TMP/srv.log")
+H() { "$HK_BIN" --server "$URL" --token "$TOKEN" "$@"; }
+
+# Directory: two vendors, two constituent teams (one Japanese-speaking).
+H team add --name vend-a --type vendor --email psirt@vend-a.example >/dev/null &&
+    H team add --name vend-b --type psirt --email psirt@vend-b.example >/dev/null &&
+    H team add --name cons-hit --email cert@hit.example --language ja >/dev/null &&
+    H team add --name cons-miss --email cert@miss.example >/dev/null &&
+    ok "directory: two vendors, two constituent teams" || { bad "team add"; finish; }
+
+# Assets: cons-hit runs an affected version, cons-miss the fixed one and an unaffected package.
+H asset add --team cons-hit --cpe 'cpe:2.3:a:vend-a:widget_server:*:*:*:*:*:*:*:*' --version 2.3.0 \
+    --label 'web frontend' >/dev/null &&
+    H asset add --team cons-miss --cpe 'cpe:2.3:a:vend-a:widget_server:2.4.2:*:*:*:*:*:*:*' >/dev/null &&
+    H asset add --team cons-miss --purl 'pkg:npm/widgetlib@2.0.0' >/dev/null &&
+    ok "assets registered" || bad "asset add"
+printf 'kind,name,version\ncpe,cpe:2.3:a:vend-a:widget_server:*:*:*:*:*:*:*:*,9.9\npurl,not-a-purl,1\n' >"$HK_TMP/bad.csv"
+H asset import "$HK_TMP/bad.csv" --team cons-miss >"$HK_TMP/imp.out" 2>&1 &&
+    bad "a CSV with a bad line was imported" ||
+    { grep -q "line 3" "$HK_TMP/imp.out" && ok "asset import is all or nothing (line 3 named)" || bad "import: $(cat "$HK_TMP/imp.out")"; }
+[ "$(H --json asset list --team cons-miss | grep -c '"kind"')" = 2 ] && ok "nothing of the bad import stored" ||
+    bad "asset list after bad import"
+
+# The case, from report to scheduled: two vendors, an embargo date.
+EMBARGO=$(date -u -d '+2 days' +%Y-%m-%dT00:00:00Z 2>/dev/null || date -u +%Y-%m-%dT23:59:00Z)
+H vuln add --title 'Heap overflow in <Widget> Server' --description 'A crafted request overflows a heap buffer.' \
+    --reporter-name 'Researcher' --reporter-email r@example.com --tlp CLEAR --cve CVE-2026-12345 \
+    --cwe CWE-122 --cvss 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' \
+    --vendor vend-a --vendor vend-b --publish-at "$EMBARGO" >/dev/null || bad "vuln add"
+CASE=HKVU#$(date -u +%Y)-0001
+H vuln product "$CASE" --vendor vend-a --product 'Widget Server' --version '2.0<2.4.2' \
+    --cpe 'cpe:2.3:a:vend-a:widget_server:*:*:*:*:*:*:*:*' >/dev/null 2>&1 ||
+    H vuln product 1 --vendor vend-a --product 'Widget Server' --version '2.0<2.4.2' \
+        --cpe 'cpe:2.3:a:vend-a:widget_server:*:*:*:*:*:*:*:*' >/dev/null || bad "vuln product"
+H vuln vendor 1 vend-a --status affected --statement 'Fixed in 2.4.2.' >/dev/null &&
+    H vuln vendor 1 vend-b --status not_affected --statement 'widgetlib is not affected.' >/dev/null ||
+    bad "vendor status"
+H vuln remediation 1 --category vendor_fix --details 'Upgrade to 2.4.2 or later.' >/dev/null || bad "remediation"
+H vuln state 1 triage >/dev/null && H vuln state 1 coordinate >/dev/null &&
+    H vuln state 1 schedule >/dev/null && ok "case scheduled with embargo $EMBARGO" || bad "case states"
+
+# An invalid document is refused and nothing is stored.
+H --json vuln csaf 1 >"$HK_TMP/preview.json" || bad "csaf preview"
+python3 - "$HK_TMP/preview.json" "$HK_TMP/invalid.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["document"]["tracking"]["id"] = "INVALID-1"
+d["vulnerabilities"][0]["product_status"]["known_affected"] = ["CSAFPID-9999"]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+H advisory publish "$HK_TMP/invalid.json" >"$HK_TMP/inv.out" 2>&1 && bad "invalid CSAF published" ||
+    { grep -q "6.1.1" "$HK_TMP/inv.out" && ok "invalid CSAF refused with the validator's test id" ||
+        bad "invalid: $(cat "$HK_TMP/inv.out")"; }
+[ "$(H --json advisory list | grep -c '"tracking_id"')" = 0 ] && ok "nothing stored for the invalid document" ||
+    bad "advisory stored"
+
+# Publish: one transaction (CSAF validated, stored, signed; warnings queued; case published).
+H --json vuln publish 1 >"$HK_TMP/pub.json" || bad "vuln publish: $(cat "$HK_TMP/pub.json")"
+grep -q '"signed": true' "$HK_TMP/pub.json" && ok "advisory published and signed" || bad "publish: $(cat "$HK_TMP/pub.json")"
+H --json vuln show 1 | grep -q '"state": "published"' && ok "case is published" || bad "case state"
+H --json vuln publish 1 >/dev/null 2>&1 && bad "published twice" || ok "a second publish is refused"
+
+# The provider directory over HTTP.
+W=$URL/.well-known/csaf
+curl -sf "$W/provider-metadata.json" -o "$HK_TMP/pm.json" && ok "provider-metadata.json served" || bad "provider-metadata"
+"$PY" - "$HK_TMP/pm.json" "$HK_SRC/../shared/data/csaf/csaf_2.0/json_schema" "$FPR" <<'PY' >"$HK_TMP/pm.txt" 2>&1
+import json, sys
+pm = json.load(open(sys.argv[1]))
+d = sys.argv[2]
+try:
+    import jsonschema
+    prov = json.load(open(d + "/provider_json_schema.json"))
+    csaf = json.load(open(d + "/csaf_json_schema.json"))
+    res = jsonschema.RefResolver.from_schema(prov, store={csaf["$id"]: csaf})
+    jsonschema.Draft202012Validator(prov, resolver=res).validate(pm)
+    print("schema-valid")
+except ImportError:
+    print("schema-skipped")
+assert pm["role"] == "csaf_provider" and pm["metadata_version"] == "2.0", pm
+assert pm["canonical_url"].endswith("/.well-known/csaf/provider-metadata.json")
+assert any(x["directory_url"].endswith("/.well-known/csaf/white/") for x in pm["distributions"])
+assert [k["fingerprint"] for k in pm["public_openpgp_keys"]] == [sys.argv[3]], pm
+print("fields-ok")
+PY
+grep -q fields-ok "$HK_TMP/pm.txt" && ok "provider-metadata.json: fields ($(head -1 "$HK_TMP/pm.txt"))" ||
+    bad "provider metadata: $(cat "$HK_TMP/pm.txt")"
+grep -q schema-valid "$HK_TMP/pm.txt" && ok "provider-metadata.json valid against provider_json_schema.json" ||
+    bad "provider schema: $(cat "$HK_TMP/pm.txt")"
+
+Y=$(date -u +%Y)
+F=hkvu_$Y-0001.json
+curl -sf "$W/white/index.txt" | grep -qx "$Y/$F" && ok "index.txt lists $Y/$F" || bad "index.txt"
+curl -sf "$W/white/changes.csv" | grep -q "^\"$Y/$F\",\"" && ok "changes.csv names it" || bad "changes.csv"
+mkdir "$HK_TMP/dl"
+(cd "$HK_TMP/dl" && curl -sfO "$W/white/$Y/$F" && curl -sfO "$W/white/$Y/$F.sha256" &&
+    curl -sfO "$W/white/$Y/$F.asc") || bad "download advisory files"
+(cd "$HK_TMP/dl" && sha256sum -c "$F.sha256" >/dev/null 2>&1) && ok "sha256sum -c verifies the .sha256" || bad "sha256"
+GNUPGHOME=$G gpg --batch --verify "$HK_TMP/dl/$F.asc" "$HK_TMP/dl/$F" 2>/dev/null &&
+    ok "gpg --verify accepts the .asc" || bad "signature"
+curl -sf "$W/openpgp/$FPR.asc" | grep -q "BEGIN PGP PUBLIC KEY" && ok "signing key published" || bad "openpgp key"
+"$HK_BIN" advisory validate "$HK_TMP/dl/$F" >/dev/null && ok "hikeshi advisory validate accepts the served CSAF" ||
+    bad "validate: $("$HK_BIN" advisory validate "$HK_TMP/dl/$F")"
+# The reference validator too, when bench/csaf.sh has installed it (not in CI: no network).
+REF=$HK_SRC/build-bench/csaf-ref/node_modules/@secvisogram/csaf-validator-lib
+if command -v node >/dev/null 2>&1 && [ -d "$REF" ]; then
+    node "$HK_SRC/bench/csaf_ref.mjs" "$REF" 1 "$HK_TMP/dl/$F" 2>/dev/null | grep -q '"valid":true' &&
+        ok "the reference validator (@secvisogram/csaf-validator-lib) accepts it too" ||
+        bad "reference validator: $(node "$HK_SRC/bench/csaf_ref.mjs" "$REF" 1 "$HK_TMP/dl/$F" 2>&1)"
+fi
+grep -q '"category": "csaf_security_advisory"' "$HK_TMP/dl/$F" && grep -q "CVE-2026-12345" "$HK_TMP/dl/$F" &&
+    ok "the CSAF is a security advisory naming the CVE" || bad "csaf content"
+
+# HTML page (escaped, no script) and the Atom feed.
+curl -sf "$URL/advisories/white/$Y/hkvu_$Y-0001.html" -o "$HK_TMP/page.html" || bad "html page"
+grep -q 'Heap overflow in &lt;Widget&gt; Server' "$HK_TMP/page.html" && ! grep -qi '<script' "$HK_TMP/page.html" &&
+    ok "HTML page: escaped title, no script" || bad "html: $(head -c 300 "$HK_TMP/page.html")"
+curl -sf "$URL/advisories/feed.atom" -o "$HK_TMP/feed.atom" || bad "feed"
+if command -v xmllint >/dev/null 2>&1; then
+    xmllint --noout "$HK_TMP/feed.atom" && ok "the Atom feed parses (xmllint)" || bad "feed does not parse"
+fi
+grep -q "<entry>" "$HK_TMP/feed.atom" && grep -q "$F" "$HK_TMP/feed.atom" && ok "the feed lists the advisory" || bad "feed entry"
+
+# TLP: a hand-written TLP:AMBER advisory is served to staff only.
+python3 - "$HK_TMP/dl/$F" "$HK_TMP/amber.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["document"]["tracking"]["id"] = "EXAMPLE-AMBER-1"
+d["document"]["distribution"] = {"tlp": {"label": "AMBER"}}
+d["document"]["title"] = "Amber advisory"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+H advisory publish "$HK_TMP/amber.json" >/dev/null 2>&1 && ok "hand-written AMBER advisory published" || bad "amber publish"
+A=$W/amber/$Y/example-amber-1.json
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$A")" = 404 ] && ok "TLP:AMBER file hidden without a token" || bad "amber public"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$A")" = 200 ] &&
+    ok "TLP:AMBER file served to staff" || bad "amber for staff"
+curl -s "$URL/api/v1/advisories" | grep -q "Amber advisory" && bad "AMBER advisory listed to anonymous" ||
+    ok "anonymous advisory list hides AMBER"
+
+# Early warning: only cons-hit, with its asset only, in Japanese, signed.
+i=0
+while [ "$(ls "$MD/new" 2>/dev/null | wc -l)" -lt 2 ]; do
+    i=$((i + 1)); [ $i -gt 150 ] && break; sleep 0.1
+done
+sleep 1
+python3 - "$MD/new" <<'PY' >"$HK_TMP/mail.txt" 2>&1
+import email, email.policy, os, sys
+d = sys.argv[1]
+to = {}
+for f in sorted(os.listdir(d)):
+    m = email.message_from_binary_file(open(os.path.join(d, f), "rb"), policy=email.policy.default)
+    text = ""
+    for part in m.walk():
+        if part.get_content_type() == "text/plain":
+            text += part.get_content()
+    to.setdefault(str(m["To"]), []).append((str(m["Subject"]), text, m.get_content_type()))
+print(sorted(to))
+hit = to.get("cert@hit.example", [])
+assert len(hit) == 2, to  # the case's advisory and the AMBER copy of it
+amber = [h for h in hit if "Amber advisory" in h[0]]
+assert len(amber) == 1 and "TLP:AMBER" in amber[0][0], hit
+hit = [h for h in hit if "Heap overflow" in h[0]]
+assert len(hit) == 1, to
+subj, text, ctype = hit[0]
+assert "TLP:CLEAR" in subj, subj
+assert "[hikeshi#A" in subj and "早期警戒" in subj, subj
+assert "cpe:2.3:a:vend-a:widget_server:2.3.0" in text, text
+assert "cert@miss.example" not in to, to
+assert ctype == "multipart/signed", ctype
+print("mail-ok")
+PY
+grep -q mail-ok "$HK_TMP/mail.txt" && ok "early warnings to the matching team only (one per advisory, TLP label), listing its asset, in Japanese, signed" ||
+    bad "mail: $(cat "$HK_TMP/mail.txt")"
+
+# Fetch from the first server into a second data directory with its own constituency.
+D2=$HK_TMP/data2
+"$HK_BIN" --data "$D2" init >/dev/null 2>&1 || bad "init 2"
+L2() { "$HK_BIN" --data "$D2" "$@"; }
+L2 team add --name cons-c --email cert@c.example >/dev/null &&
+    L2 asset add --team cons-c --cpe 'cpe:2.3:a:vend-a:widget_server:2.1:*:*:*:*:*:*:*' >/dev/null || bad "second directory"
+L2 team add --name cons-d --email cert@d.example >/dev/null &&
+    L2 asset add --team cons-d --purl 'pkg:npm/other@1.0.0' >/dev/null || bad "second directory, team d"
+L2 --json advisory fetch "$W/provider-metadata.json" --gnupghome "$G" >"$HK_TMP/fetch.json" 2>&1
+grep -q '"signature": "good"' "$HK_TMP/fetch.json" && grep -q '"tracking_id": "HKVU#' "$HK_TMP/fetch.json" &&
+    ok "advisory fetch imported the advisory (sha256 and signature checked)" || bad "fetch: $(cat "$HK_TMP/fetch.json")"
+grep -q "EXAMPLE-AMBER" "$HK_TMP/fetch.json" && bad "fetch read the AMBER folder without a token" ||
+    ok "fetch did not get the AMBER advisory"
+L2 --json advisory fetch "$W/provider-metadata.json" --gnupghome "$G" >"$HK_TMP/fetch2.json" 2>&1
+grep -q '"duplicates": 1' "$HK_TMP/fetch2.json" && grep -q '"imported": \[\]' "$HK_TMP/fetch2.json" &&
+    ok "a second fetch imports nothing (idempotent)" || bad "fetch 2: $(cat "$HK_TMP/fetch2.json")"
+L2 --json advisory fetch "$URL/advisories/feed.atom" >"$HK_TMP/fetch3.json" 2>&1
+grep -q '"listed": 1' "$HK_TMP/fetch3.json" && grep -q '"duplicates": 1' "$HK_TMP/fetch3.json" &&
+    ok "fetch from the Atom feed finds the same advisory (already stored)" || bad "fetch 3: $(cat "$HK_TMP/fetch3.json")"
+L2 advisory fetch "file:///etc/passwd" >"$HK_TMP/fetch4.out" 2>&1 && bad "file:// URL fetched" ||
+    { grep -q "only http and https" "$HK_TMP/fetch4.out" && ok "non-http URLs are refused" || bad "fetch 4: $(cat "$HK_TMP/fetch4.out")"; }
+L2 mail flush --smtp "smtp://127.0.0.1:$PORT" --mail-from 'Second CSIRT <c2@example.net>' >/dev/null ||
+    bad "mail flush"
+python3 - "$MD/new" <<'PY' >"$HK_TMP/mail2.txt" 2>&1
+import email, email.policy, os, sys
+d = sys.argv[1]
+to = [str(email.message_from_binary_file(open(os.path.join(d, f), "rb"), policy=email.policy.default)["To"])
+      for f in os.listdir(d)]
+assert to.count("cert@c.example") == 1 and "cert@d.example" not in to, to
+print("mail2-ok")
+PY
+grep -q mail2-ok "$HK_TMP/mail2.txt" && ok "imported advisory warned the matching team of the second directory only" ||
+    bad "mail 2: $(cat "$HK_TMP/mail2.txt")"
+L2 --json advisory show "$CASE" | grep -q '"source_url": "http' && ok "imported advisory keeps its source URL" ||
+    bad "advisory show"
+
+finish

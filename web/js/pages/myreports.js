@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+//
+// My reports (#/my-reports): the reports the signed-in user submitted (for a reporter,
+// GET /api/v1/reports lists only their own; staff see the ones they submitted themselves
+// by reporter name), newest first, with cursor paging and their handling state.
+
+import { h, replace } from '../dom.js';
+import { get } from '../api.js';
+import { t, dateTime, num } from '../i18n.js';
+import { pageHeader, card, table, loading, stateBadge, tlpBadge, classLabel, idLink } from '../ui.js';
+
+export async function render(ctx) {
+    const { main } = ctx;
+    replace(main, pageHeader(t('nav.myReports')), loading());
+    let items = [];
+    let cursor = null;
+    const box = h('div', { id: 'my-reports' });
+    const more = h('button', { type: 'button', class: 'btn btn-sm', id: 'my-more' }, t('common.loadMore'));
+
+    async function load() {
+        /* staff can list every report: keep their own (by user id) */
+        let page;
+        do {
+            page = await get('/api/v1/reports', { limit: 100, order: 'desc', cursor });
+            if (!ctx.alive()) return;
+            const mine = ctx.staff ? page.items.filter((r) => r.reporter_id === ctx.user.id) : page.items;
+            items = items.concat(mine);
+            cursor = page.next_cursor;
+        } while (ctx.staff && cursor && items.length < 25);
+        draw();
+    }
+    function draw() {
+        const tbl = table(
+            [
+                { key: 'id', label: '#', num: true, render: (r) => idLink('report', r.id) },
+                { key: 'subject', label: t('col.subject'), cls: 'wrap title-col', render: (r) => h('a', { href: '#/reports/' + r.id }, r.subject || t('common.noSubject')) },
+                { key: 'state', label: t('col.state'), render: (r) => stateBadge(r.state) },
+                { key: 'tlp', label: 'TLP', render: (r) => tlpBadge(r.tlp) },
+                { key: 'rsit_class', label: t('col.class'), render: (r) => classLabel(r.rsit_class, r.rsit_type) },
+                { key: 'received_at', label: t('col.received'), num: true, render: (r) => dateTime(r.received_at) },
+            ],
+            items,
+            { onOpen: (r) => (location.hash = '#/reports/' + r.id), empty: t('my.none'), sort: { key: 'id', dir: 'desc' } },
+        );
+        more.hidden = !cursor;
+        replace(box, card([t('nav.myReports'), ' ', h('span', { class: 'count-pill' }, num(items.length) + (cursor ? '+' : ''))], [tbl.el, h('div', { class: 'card-foot' }, more)], { flush: true, actions: h('a', { class: 'btn btn-sm btn-primary', href: '#/submit' }, t('nav.submit')) }));
+        ctx.onKey((ev) => tbl.list.key(ev), () => [['j / k', t('keys.nextPrev')], ['Enter', t('keys.open')]]);
+    }
+    more.addEventListener('click', () => load());
+    await load();
+    if (!ctx.alive()) return;
+    replace(main, pageHeader(t('nav.myReports')), box);
+    main.dataset.rendered = 'my-reports';
+}
