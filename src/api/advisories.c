@@ -115,23 +115,12 @@ hk_err api_vuln_publish(struct call *c)
     return err;
 }
 
-/* Staff check for the files of a non-white TLP folder (these routes skip the router's
- * authentication): a bearer token of an admin or handler, or the CLI's local principal. */
+/* Staff check for the files of a non-white TLP folder: these routes are OPTIONAL-scope, so
+ * the router has identified the caller when a valid bearer token, session cookie or the CLI's
+ * local principal came with the request (anonymous otherwise). */
 static bool staff_caller(struct call *c)
 {
-    const char *a = c->req->authorization;
-    struct hk_principal who;
-
-    if (c->req->local)
-        return c->req->local->role == HK_ROLE_ADMIN || c->req->local->role == HK_ROLE_HANDLER;
-    if (!a || strncasecmp(a, "Bearer ", 7))
-        return false;
-    a += 7;
-    while (*a == ' ')
-        a++;
-    if (hk_auth_token_cached(c->ctx->st, a, hk_now(), &who))
-        return false;
-    return who.role == HK_ROLE_ADMIN || who.role == HK_ROLE_HANDLER;
+    return hk_is_staff(c->ctx);
 }
 
 static const char *ctype(const char *p)

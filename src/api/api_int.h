@@ -8,7 +8,9 @@
 
 #include "hikeshi/http.h"
 
-enum hk_scope { S_PUBLIC, S_ANY, S_READ, S_STAFF, S_ADMIN };
+/* S_OPTIONAL: public, but a bearer token or session cookie, when given and valid, identifies
+ * the caller (ctx->who); an invalid one is ignored (the caller is anonymous). */
+enum hk_scope { S_PUBLIC, S_OPTIONAL, S_ANY, S_READ, S_STAFF, S_ADMIN };
 enum hk_body { B_NONE, B_JSON, B_RAW };
 
 struct call {

@@ -125,6 +125,7 @@ static hk_err authorize(const struct route *r, const struct hk_principal *who, s
 {
     switch (r->scope) {
     case S_PUBLIC:
+    case S_OPTIONAL:
     case S_ANY:
         return HK_OK;
     case S_READ:
@@ -217,7 +218,7 @@ static hk_err run(const struct route *r, struct call *c)
     hk_err err;
 
     /* Liveness, metrics and the OpenAPI document touch no data. */
-    if (r->scope == S_PUBLIC)
+    if (r->scope == S_PUBLIC || r->scope == S_OPTIONAL)
         return r->fn(c);
     if ((err = hk_ctx_begin(c->ctx, write)))
         return err;
@@ -239,7 +240,7 @@ static void answer(struct call *c, struct hk_http_resp *resp)
         return;
     }
     resp->content_type = "application/json";
-    txt = json_dumps(c->out ? c->out : json_object(), JSON_COMPACT);
+    txt = json_dumps(c->out ? c->out : json_object(), JSON_COMPACT | JSON_REAL_PRECISION(15));
     (void)hk_buf_appends(&resp->body, txt ? txt : "{}");
     (void)hk_buf_appendc(&resp->body, '\n');
     free(txt);
@@ -266,7 +267,13 @@ void hk_api_handle(const struct hk_config *cfg, struct hk_store *st, const struc
         atomic_fetch_add(&status_class[4], 1);
         return;
     }
-    if (r->scope != S_PUBLIC && (err = authenticate(cfg, st, req, &who, &em)))
+    if (r->scope == S_OPTIONAL) {
+        struct hk_principal caller;
+        struct hk_errmsg ignored = {{0}};
+        if ((req->local || req->authorization || req->cookie) &&
+            !authenticate(cfg, st, req, &caller, &ignored))
+            who = caller;
+    } else if (r->scope != S_PUBLIC && (err = authenticate(cfg, st, req, &who, &em)))
         goto fail;
     if ((err = authorize(r, &who, &em)) || (err = check_params(r, req, &em)) ||
         (err = parse_body(r, req, &c, &em)))
@@ -352,15 +359,17 @@ static json_t *operation(const struct route *r)
     json_object_set_new(op, "parameters", params);
     if (r->scope == S_PUBLIC)
         json_object_set_new(op, "security", json_array());
+    else if (r->scope == S_OPTIONAL) /* anonymous, or a bearer token */
+        json_object_set_new(op, "security", json_pack("[{}, {s:[]}]", "bearer"));
     if (r->body != B_NONE)
         json_object_set_new(
             op, "requestBody",
             json_pack("{s:{s:{s:{s:s}}}}", "content",
                       r->body == B_JSON ? "application/json" : "application/x-ndjson", "schema",
                       "type", r->body == B_JSON ? "object" : "string"));
-    json_object_set_new(
-        op, "x-hikeshi-scope",
-        json_string((const char *[]){"public", "any", "read", "staff", "admin"}[r->scope]));
+    json_object_set_new(op, "x-hikeshi-scope",
+                        json_string((const char *[]){"public", "optional", "any", "read", "staff",
+                                                     "admin"}[r->scope]));
     return op;
 }
 

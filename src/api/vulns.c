@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "hikeshi/cvss.h"
 #include "hikeshi/vcase.h"
 
 hk_err api_vuln_create(struct call *c)
@@ -17,6 +18,27 @@ hk_err api_vuln_create(struct call *c)
     if (!err)
         c->status = 201;
     return err;
+}
+
+/* GET /api/v1/cvss?vector=: the score of one vector, or the parser's precise error. */
+hk_err api_cvss_check(struct call *c)
+{
+    const char *vec = json_string_value(json_object_get(c->params, "vector"));
+    struct hk_cvss cv;
+    struct hk_cvss_scores sc;
+    hk_err err;
+
+    if (!vec || !*vec)
+        return hk_errf(c->ctx->em, HK_EINVAL, "'vector' is required");
+    if ((err = hk_cvss_parse(vec, strlen(vec), &cv, c->ctx->em)))
+        return err;
+    hk_cvss_score(&cv, &sc);
+    c->out = json_pack("{s:s, s:s, s:f, s:s, s:f}", "vector", vec, "version",
+                       hk_cvss_version_str(sc.version), "score", sc.score / 10.0, "severity",
+                       hk_cvss_severity(sc.version, sc.score), "base", sc.base / 10.0);
+    if (sc.nomenclature)
+        json_object_set_new(c->out, "nomenclature", json_string(sc.nomenclature));
+    return c->out ? HK_OK : HK_ENOMEM;
 }
 
 hk_err api_vuln_list(struct call *c)

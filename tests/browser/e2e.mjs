@@ -562,6 +562,7 @@ async function vulnScenario(browser, stamp) {
     ok(/AV/.test(await rp.textContent('#vr-cvss-msg')), 'an invalid CVSS vector gets the server\'s message under the field', await rp.textContent('#vr-cvss-msg'));
     await rp.fill('#vr-cvss', 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H');
     await rp.waitForSelector('#vr-cvss-msg[data-state="ok"]');
+    ok((await rp.textContent('#vr-cvss-msg')).includes('9.8'), 'a valid CVSS vector shows its score', await rp.textContent('#vr-cvss-msg'));
     ok(true, 'a valid CVSS vector is confirmed by the server');
     await shot(rp, 'vuln-report');
     const mine0 = await apiJson(rp, '/api/v1/vulns');

@@ -110,3 +110,23 @@ jget() {
     grep -o "\"$2\": *\(\"[^\"]*\"\|-\?[0-9][0-9]*\|null\|true\|false\)" "$1" | head -n 1 |
         sed "s/^\"$2\": *//; s/^\"\(.*\)\"\$/\1/"
 }
+
+# hk_csaf_ref: installs the reference CSAF validator (@secvisogram/csaf-validator-lib, pinned
+# in tests/csaf-ref/package-lock.json) with `npm ci` into the build directory, once, under a
+# lock (tests run in parallel), and sets HK_CSAF_REF to its directory. Returns non-zero when
+# node/npm are missing or the install fails (the caller reports that as a failed check).
+hk_csaf_ref() {
+    _dir=$(dirname "$HK_BIN")/csaf-ref
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || return 1
+    mkdir -p "$_dir" || return 1
+    (
+        flock 9
+        if ! cmp -s "$HK_SRC/tests/csaf-ref/package-lock.json" "$_dir/package-lock.json" ||
+            [ ! -f "$_dir/node_modules/@secvisogram/csaf-validator-lib/validate.js" ]; then
+            cp "$HK_SRC/tests/csaf-ref/package.json" "$HK_SRC/tests/csaf-ref/package-lock.json" "$_dir/" &&
+                (cd "$_dir" && npm ci --no-audit --no-fund --loglevel=error >npm.log 2>&1) ||
+                { rm -f "$_dir/package-lock.json"; exit 1; }
+        fi
+    ) 9>"$_dir.lock" || return 1
+    HK_CSAF_REF=$_dir/node_modules/@secvisogram/csaf-validator-lib
+}

@@ -110,7 +110,7 @@ H --json vuln publish 1 >/dev/null 2>&1 && bad "published twice" || ok "a second
 # The provider directory over HTTP.
 W=$URL/.well-known/csaf
 curl -sf "$W/provider-metadata.json" -o "$HK_TMP/pm.json" && ok "provider-metadata.json served" || bad "provider-metadata"
-"$PY" - "$HK_TMP/pm.json" "$HK_SRC/../shared/data/csaf/csaf_2.0/json_schema" "$FPR" <<'PY' >"$HK_TMP/pm.txt" 2>&1
+"$PY" - "$HK_TMP/pm.json" "$HK_SRC/tests/data/csaf/json_schema" "$FPR" <<'PY' >"$HK_TMP/pm.txt" 2>&1
 import json, sys
 pm = json.load(open(sys.argv[1]))
 d = sys.argv[2]
@@ -147,12 +147,13 @@ GNUPGHOME=$G gpg --batch --verify "$HK_TMP/dl/$F.asc" "$HK_TMP/dl/$F" 2>/dev/nul
 curl -sf "$W/openpgp/$FPR.asc" | grep -q "BEGIN PGP PUBLIC KEY" && ok "signing key published" || bad "openpgp key"
 "$HK_BIN" advisory validate "$HK_TMP/dl/$F" >/dev/null && ok "hikeshi advisory validate accepts the served CSAF" ||
     bad "validate: $("$HK_BIN" advisory validate "$HK_TMP/dl/$F")"
-# The reference validator too, when bench/csaf.sh has installed it (not in CI: no network).
-REF=$HK_SRC/build-bench/csaf-ref/node_modules/@secvisogram/csaf-validator-lib
-if command -v node >/dev/null 2>&1 && [ -d "$REF" ]; then
-    node "$HK_SRC/bench/csaf_ref.mjs" "$REF" 1 "$HK_TMP/dl/$F" 2>/dev/null | grep -q '"valid":true' &&
+# The reference validator too (acceptance 3): @secvisogram/csaf-validator-lib, pinned.
+if hk_csaf_ref; then
+    node "$HK_SRC/bench/csaf_ref.mjs" "$HK_CSAF_REF" 1 "$HK_TMP/dl/$F" 2>/dev/null | grep -q '"valid":true' &&
         ok "the reference validator (@secvisogram/csaf-validator-lib) accepts it too" ||
-        bad "reference validator: $(node "$HK_SRC/bench/csaf_ref.mjs" "$REF" 1 "$HK_TMP/dl/$F" 2>&1)"
+        bad "reference validator: $(node "$HK_SRC/bench/csaf_ref.mjs" "$HK_CSAF_REF" 1 "$HK_TMP/dl/$F" 2>&1)"
+else
+    bad "the reference validator could not be installed (node, npm and tests/csaf-ref/package-lock.json)"
 fi
 grep -q '"category": "csaf_security_advisory"' "$HK_TMP/dl/$F" && grep -q "CVE-2026-12345" "$HK_TMP/dl/$F" &&
     ok "the CSAF is a security advisory naming the CVE" || bad "csaf content"

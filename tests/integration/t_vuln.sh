@@ -84,15 +84,14 @@ H vuln csaf "$ID" >"$HK_TMP/csaf.json" || bad "vuln csaf"
 "$HK_BIN" advisory validate "$HK_TMP/csaf.json" >"$HK_TMP/val.out" 2>&1 &&
     ok "generated CSAF is valid" || bad "CSAF invalid: $(cat "$HK_TMP/val.out")"
 grep -q '"WHITE"' "$HK_TMP/csaf.json" && ok "TLP:CLEAR is WHITE in CSAF 2.0" || bad "tlp label"
-# The reference validator (@secvisogram/csaf-validator-lib, installed by bench/csaf.sh) when
-# present: it must accept the same document.
-REF=${HK_CSAF_REF:-$HK_SRC/build-bench/csaf-ref/node_modules/@secvisogram/csaf-validator-lib}
-if command -v node >/dev/null 2>&1 && [ -f "$REF/validate.js" ]; then
-    node "$HK_SRC/bench/csaf_ref.mjs" "$REF" 1 "$HK_TMP/csaf.json" 2>/dev/null |
+# The reference validator (@secvisogram/csaf-validator-lib, pinned in tests/csaf-ref) must
+# accept the same document.
+if hk_csaf_ref; then
+    node "$HK_SRC/bench/csaf_ref.mjs" "$HK_CSAF_REF" 1 "$HK_TMP/csaf.json" 2>/dev/null |
         grep -q '"valid":true' && ok "reference validator accepts the CSAF document" ||
         bad "reference validator refuses the CSAF document"
 else
-    echo "# reference CSAF validator not installed (bench/csaf.sh): not run"
+    bad "the reference validator could not be installed (node, npm and tests/csaf-ref/package-lock.json)"
 fi
 api GET "/api/v1/vulns/$N/csaf"
 [ "$CODE" = 200 ] && grep -q csaf_security_advisory "$O" && ok "GET .../csaf" || bad "csaf $CODE"

@@ -3,13 +3,11 @@
 // Report a vulnerability (#/vuln-report): the intake form of issue 7, for reporters (who
 // may be outside the team) and staff. Title, description, the product and its vendor as
 // free text, an optional CVSS vector and the reporter's contact. POST /api/v1/vulns.
-// The CVSS vector is checked live by the server: a body with only the vector is sent
-// (the server validates every member before it looks for the title, and stores nothing
-// on an error), so the answer is either the vector's own error ("cvss[0]: ...") or
-// "title: required", which means the vector is valid.
+// The CVSS vector is checked live by the server (GET /api/v1/cvss?vector=): the answer is
+// its score and severity, or the parser's error naming the metric.
 
 import { h, replace } from '../dom.js';
-import { post } from '../api.js';
+import { get, post } from '../api.js';
 import { t } from '../i18n.js';
 import { pageHeader, card, toast } from '../ui.js';
 import { cvssBadge } from '../vuln-ui.js';
@@ -54,12 +52,12 @@ export async function render(ctx) {
         if (!v) return showCvss('', '');
         showCvss('wait', t('vr.cvssChecking'));
         try {
-            await post('/api/v1/vulns', { cvss: [v] });
-            /* never reached: a body without a title is always refused */
+            const r = await get('/api/v1/cvss', { vector: v });
+            if (my !== seq || !ctx.alive()) return;
+            showCvss('ok', t('vr.cvssValid') + ' ' + Number(r.score).toFixed(1) + ' ' + r.severity + ' (CVSS ' + r.version + ')');
         } catch (e) {
             if (my !== seq || !ctx.alive()) return;
-            if (/^cvss\b/.test(e.message)) showCvss('bad', cvssMessage(e.message, v));
-            else if (/^title\b/.test(e.message)) showCvss('ok', t('vr.cvssValid'));
+            if (e.status === 400 || e.status === 413) showCvss('bad', cvssMessage(e.message, v));
             else showCvss('', '');
         }
     }
