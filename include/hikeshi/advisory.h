@@ -177,8 +177,14 @@ hk_err hk_advisory_sync(struct hk_store *st, bool force, struct hk_errmsg *em);
 void hk_csaf_file_name(const char *tracking_id, char *out, size_t cap);
 
 /* Publishes a vulnerability case: hk_vcase_csaf -> hk_advisory_publish ->
- * hk_vcase_mark_published, in the caller's transaction. */
-hk_err hk_vuln_publish(struct hk_ctx *ctx, int64_t case_id, json_t **out);
+ * hk_vcase_mark_published, in the caller's transaction. The embargo holds: before the
+ * case's agreed publication date (publish_at) HK_ECONFLICT naming the date, unless early
+ * lifts it with a reason (1-HK_EMBARGO_REASON_MAX bytes, HK_EINVAL otherwise), audited on
+ * the case as "vcase.embargo_lifted" (agreed date, actual time, reason) in the same
+ * transaction. At or after the date early and reason are not needed (and ignored). */
+#define HK_EMBARGO_REASON_MAX 1000
+hk_err hk_vuln_publish(struct hk_ctx *ctx, int64_t case_id, bool early, const char *reason,
+                       json_t **out);
 
 /* ---- fetching another provider (advisory_fetch.c) ---- */
 

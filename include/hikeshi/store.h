@@ -83,6 +83,10 @@
     Q(STAT_DUR_RESET)             \
     Q(STAT_DUR_FILL)              \
     Q(STAT_SLA_MET_SCAN)          \
+    Q(STAT_BULK_ON)               \
+    Q(STAT_BULK_OFF)              \
+    Q(STAT_BULK_REPORTS)          \
+    Q(REPORT_MAX_ID)              \
     Q(DEMO_BENCH_INCIDENTS)       \
     Q(DEMO_ANALYZE)               \
     Q(REPORT_INSERT)              \

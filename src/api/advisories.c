@@ -106,10 +106,22 @@ hk_err api_advisory_get(struct call *c)
     return hk_advisory_get(c->ctx, ref, &c->out);
 }
 
+/* Optional body {"early": true, "reason": "..."}: lifts the embargo before the agreed date. */
 hk_err api_vuln_publish(struct call *c)
 {
-    hk_err err = hk_vuln_publish(c->ctx, c->id, &c->out);
+    static const char *const allowed[] = {"early", "reason", NULL};
+    json_t *early, *reason;
+    hk_err err;
 
+    if ((err = hk_json_only(c->ctx, c->body, allowed)))
+        return err;
+    early = json_object_get(c->body, "early");
+    reason = json_object_get(c->body, "reason");
+    if (early && !json_is_boolean(early))
+        return hk_errf(c->ctx->em, HK_EINVAL, "early: must be true or false");
+    if (reason && !json_is_string(reason))
+        return hk_errf(c->ctx->em, HK_EINVAL, "reason: must be a string");
+    err = hk_vuln_publish(c->ctx, c->id, json_is_true(early), json_string_value(reason), &c->out);
     if (!err)
         c->status = 201;
     return err;

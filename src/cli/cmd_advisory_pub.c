@@ -6,7 +6,8 @@
  * on a data directory the CSAF provider files are then rewritten from the committed data
  * (a server does that itself before it serves them). Signing options: --sign-key KEY and
  * --gnupghome DIR (or HIKESHI_SIGN_KEY, HIKESHI_GNUPGHOME), the public base URL of the
- * provider directory --public-url (or HIKESHI_PUBLIC_URL).
+ * provider directory --public-url (or HIKESHI_PUBLIC_URL). vuln publish --early REASON lifts
+ * the embargo of a case before its agreed publication date (the server audits the reason).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,18 +272,21 @@ int cmd_asset_import(struct cli *c, const struct cmd *cmd, struct args *a)
 
 int cmd_vuln_publish(struct cli *c, const struct cmd *cmd, struct args *a)
 {
-    static const char *const opts[] = {"sign-key", "gnupghome", "public-url", NULL};
-    const char *ref;
+    static const char *const opts[] = {"sign-key", "gnupghome", "public-url", "early", NULL};
+    const char *ref, *early = arg_get(a, "early");
     char path[128];
     int64_t id = 0;
-    json_t *out = NULL;
+    json_t *out = NULL, *body = NULL;
     int rc;
 
     (void)cmd;
     if ((rc = only(a, opts, "vuln publish")))
         return rc;
     if (a->npos != 1)
-        return cli_fail(HK_EINVAL, "usage: hikeshi vuln publish ID|HKVU#YYYY-NNNN");
+        return cli_fail(HK_EINVAL,
+                        "usage: hikeshi vuln publish ID|HKVU#YYYY-NNNN [--early REASON]");
+    if (arg_has(a, "early") && (!early || !*early))
+        return cli_fail(HK_EINVAL, "--early needs a reason (why the embargo is lifted early)");
     setup(c, a);
     ref = a->pos[0];
     if (hk_parse_i64(ref, &id) || id <= 0) { /* a public ID: look it up */
@@ -300,7 +304,10 @@ int cmd_vuln_publish(struct cli *c, const struct cmd *cmd, struct args *a)
             return rc;
     }
     (void)snprintf(path, sizeof(path), "/api/v1/vulns/%lld/publish", (long long)id);
-    rc = cli_call(c, "POST", path, NULL, NULL, &out);
+    if (early && !(body = json_pack("{s:b, s:s}", "early", 1, "reason", early)))
+        return cli_fail(HK_ENOMEM, "out of memory");
+    rc = cli_call(c, "POST", path, NULL, body, &out);
+    json_decref(body);
     if (!rc)
         rc = sync_local(c, false);
     if (!rc)

@@ -394,9 +394,12 @@ const struct cmd hk_cli_cmds[] = {
     {"vuln", "audit", NULL, NULL, 1, "ID", "the audit history of a case", NULL, NULL, cmd_vuln,
      NULL},
     {"vuln", "publish", NULL, NULL, 1,
-     "ID|HKVU#YYYY-NNNN [--sign-key KEY] [--gnupghome DIR] [--public-url URL]",
+     "ID|HKVU#YYYY-NNNN [--early REASON] [--sign-key KEY] [--gnupghome DIR] [--public-url URL]",
      "publish a case as a CSAF advisory (validated, signed, served; early warnings queued)", NULL,
-     NULL, cmd_vuln_publish, NULL},
+     NULL, cmd_vuln_publish,
+     "    Before the case's agreed publication date (publish_at) the embargo holds and publishing\n"
+     "    is refused (exit code of a conflict). --early REASON lifts it deliberately (e.g.\n"
+     "    exploitation in the wild, the vendor agreed); the lift and its reason are audited.\n"},
     {"advisory", "validate", NULL, NULL, 1, "[--json] FILE...",
      "validate CSAF 2.0 documents (schema and the mandatory tests of section 6.1)", NULL, NULL,
      cmd_advisory,

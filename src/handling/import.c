@@ -6,6 +6,8 @@
  * reports in transactions of `batch` lines (one audit entry per batch). A malformed line
  * is skipped and counted; a store error rolls back the open batch and stops the import,
  * so what is committed is always whole batches of whole reports.
+ * Inside a batch the per-row report counter trigger is switched off (stat_bulk, see
+ * 008_webui.sql) and the batch's reports are counted in one statement before COMMIT.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -142,9 +144,39 @@ static void give_back(struct ring *r, size_t upto)
     pthread_mutex_unlock(&r->mu);
 }
 
+/* Opens a batch: its transaction, the report counter trigger switched off, and the highest
+ * report id before it (every report the batch inserts gets a higher one: one writer). */
+static hk_err batch_open(struct hk_ctx *ctx, int64_t *from)
+{
+    hk_err err = hk_ctx_begin(ctx, true);
+
+    if (err)
+        return err;
+    if ((err = hk_store_scalar(ctx->st, HK_Q_REPORT_MAX_ID, NULL, 0, from)) ||
+        (err = hk_store_exec(ctx->st, HK_Q_STAT_BULK_ON, NULL, 0, NULL)))
+        hk_ctx_rollback(ctx);
+    return err;
+}
+
+/* Closes a batch: its reports counted at once, the trigger back on, the audit entry, COMMIT.
+ * The flag is never committed as 1; on error everything is rolled back. */
+static hk_err batch_close(struct hk_ctx *ctx, int64_t from)
+{
+    hk_err err;
+
+    if ((err =
+             hk_store_exec(ctx->st, HK_Q_STAT_BULK_REPORTS, HK_SQL_ARGS(hk_sql_int(from)), NULL)) ||
+        (err = hk_store_exec(ctx->st, HK_Q_STAT_BULK_OFF, NULL, 0, NULL)) ||
+        (err = hk_report_bulk_flush(ctx))) {
+        hk_ctx_rollback(ctx);
+        return err;
+    }
+    return hk_ctx_commit(ctx);
+}
+
 /* Stores one prepared slot; updates the batch state and stats. */
 static hk_err store_slot(struct hk_ctx *ctx, struct slot *s, size_t batch, size_t *in_batch,
-                         struct hk_import_stats *st)
+                         int64_t *from, struct hk_import_stats *st)
 {
     struct report_out ro;
     hk_err err;
@@ -158,7 +190,7 @@ static hk_err store_slot(struct hk_ctx *ctx, struct slot *s, size_t batch, size_
     }
     if (s->kind != 0)
         return HK_OK;
-    if (!*in_batch && (err = hk_ctx_begin(ctx, true)))
+    if (!*in_batch && (err = batch_open(ctx, from)))
         return err;
     err = hk_report_store(ctx, &s->in, s->hash, &s->obs, &ro);
     if (err) {
@@ -172,7 +204,7 @@ static hk_err store_slot(struct hk_ctx *ctx, struct slot *s, size_t batch, size_
     st->correlated += ro.incident_id && !ro.dup;
     if (++*in_batch >= batch) {
         *in_batch = 0;
-        if ((err = hk_report_bulk_flush(ctx)) || (err = hk_ctx_commit(ctx)))
+        if ((err = batch_close(ctx, *from)))
             return err;
     }
     return HK_OK;
@@ -181,19 +213,20 @@ static hk_err store_slot(struct hk_ctx *ctx, struct slot *s, size_t batch, size_
 static hk_err consume(struct hk_ctx *ctx, struct ring *r, size_t batch, struct hk_import_stats *st)
 {
     size_t cur = r->tail, end, in_batch = 0;
+    int64_t from = 0;
     hk_err err = HK_OK;
 
     while (!err && (end = available(r, cur)) != cur) {
         for (; cur != end && !err; cur++) {
             struct slot *s = &r->slots[cur % RING];
-            err = store_slot(ctx, s, batch, &in_batch, st);
+            err = store_slot(ctx, s, batch, &in_batch, &from, st);
             json_decref(s->o);
             s->o = NULL;
         }
         give_back(r, cur);
     }
-    if (!err && in_batch && !(err = hk_report_bulk_flush(ctx)))
-        err = hk_ctx_commit(ctx);
+    if (!err && in_batch)
+        err = batch_close(ctx, from);
     else if (err && in_batch)
         hk_ctx_rollback(ctx);
     return err;

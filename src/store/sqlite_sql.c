@@ -390,6 +390,35 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
         "coalesce(?1, -9000000000000) AND created_at < coalesce(?2, 9000000000000) AND "
         "first_response_at - created_at <= CASE severity WHEN 'low' THEN ?3 WHEN 'medium' THEN "
         "?4 WHEN 'high' THEN ?5 ELSE ?6 END",
+    /* Bulk import: the per-row report counter trigger is off while stat_bulk.active = 1
+     * (008_webui.sql); the batch's reports (ids above ?1) are then counted in one statement,
+     * with the same day, week and month expressions as the trigger. */
+    [HK_Q_STAT_BULK_ON] = "UPDATE stat_bulk SET active = 1",
+    [HK_Q_STAT_BULK_OFF] = "UPDATE stat_bulk SET active = 0",
+    [HK_Q_STAT_BULK_REPORTS] =
+        "WITH b(day, cls, src, n) AS (SELECT received_at / 86400, rsit_class, source, count(*) "
+        "FROM reports WHERE id > ?1 GROUP BY 1, 2, 3), dd(day) AS (SELECT DISTINCT day FROM "
+        "b), p(day, period, pday) AS (SELECT day, 'd', day FROM dd UNION ALL SELECT day, 'w', "
+        "day - (day + 3) % 7 FROM dd UNION ALL SELECT day, 'm', ((day) - ((((day) + 719468) % "
+        "146097) - (365 * (((((day) + 719468) % 146097) - (((day) + 719468) % 146097) / 1460 + "
+        "(((day) + 719468) % 146097) / 36524 - (((day) + 719468) % 146097) / 146096) / 365) + "
+        "(((((day) + 719468) % 146097) - (((day) + 719468) % 146097) / 1460 + (((day) + "
+        "719468) % 146097) / 36524 - (((day) + 719468) % 146097) / 146096) / 365) / 4 - "
+        "(((((day) + 719468) % 146097) - (((day) + 719468) % 146097) / 1460 + (((day) + "
+        "719468) % 146097) / 36524 - (((day) + 719468) % 146097) / 146096) / 365) / 100)) + "
+        "(153 * ((5 * ((((day) + 719468) % 146097) - (365 * (((((day) + 719468) % 146097) - "
+        "(((day) + 719468) % 146097) / 1460 + (((day) + 719468) % 146097) / 36524 - (((day) + "
+        "719468) % 146097) / 146096) / 365) + (((((day) + 719468) % 146097) - (((day) + "
+        "719468) % 146097) / 1460 + (((day) + 719468) % 146097) / 36524 - (((day) + 719468) % "
+        "146097) / 146096) / 365) / 4 - (((((day) + 719468) % 146097) - (((day) + 719468) % "
+        "146097) / 1460 + (((day) + 719468) % 146097) / 36524 - (((day) + 719468) % 146097) / "
+        "146096) / 365) / 100)) + 2) / 153) + 2) / 5) FROM dd) INSERT INTO stat_daily(object, "
+        "dim, period, day, key, n) SELECT 'r', dm.dim, p.period, p.pday, CASE dm.dim WHEN "
+        "'none' THEN '' WHEN 'class' THEN b.cls ELSE b.src END, sum(b.n) FROM b JOIN p ON "
+        "p.day = b.day JOIN (SELECT 'none' AS dim UNION ALL SELECT 'class' UNION ALL SELECT "
+        "'source') dm WHERE true GROUP BY 2, 3, 4, 5 ON CONFLICT DO UPDATE SET n = n + "
+        "excluded.n",
+    [HK_Q_REPORT_MAX_ID] = "SELECT coalesce(max(id), 0) FROM reports",
     /* After a bulk load: fresh planner statistics. */
     [HK_Q_DEMO_ANALYZE] = "ANALYZE",
     /* Benchmark loader: ?1 synthetic incidents created over the ?3 seconds before ?2.

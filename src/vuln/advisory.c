@@ -21,6 +21,7 @@
 #include "hikeshi/directory.h"
 #include "hikeshi/vcase.h"
 #include "vuln/advisory_int.h"
+#include "vuln/vcase_int.h"
 
 /* ---- settings ---- */
 
@@ -583,18 +584,66 @@ hk_err hk_advisory_get(struct hk_ctx *ctx, const char *ref, json_t **out)
 
 /* ---- the glue: publish a case ---- */
 
-hk_err hk_vuln_publish(struct hk_ctx *ctx, int64_t case_id, json_t **out)
+/* The embargo: before the agreed date only a deliberate, reasoned early lift publishes; *lift
+ * is then the audit record of the lift (NULL when there is nothing to lift). */
+static hk_err embargo_check(struct hk_ctx *ctx, int64_t case_id, bool early, const char *reason,
+                            json_t **lift)
 {
-    json_t *doc = NULL, *res = NULL;
+    json_t *row = NULL;
+    const char *at;
+    char agreed[32], now[32];
+    int64_t pub = 0;
+    hk_err err;
+
+    if ((err = vc_load(ctx, case_id, &row)))
+        return err;
+    at = hk_jstr(row, "publish_at");
+    if (!*at || hk_time_parse(at, &pub) || ctx->now >= pub)
+        goto out; /* no date or the date has come: nothing to lift */
+    hk_time_fmt(pub, agreed);
+    if (!early) {
+        err = hk_errf(ctx->em, HK_ECONFLICT,
+                      "the case is under embargo until %s (the agreed publication date); "
+                      "publish then, or lift the embargo early with a reason (--early REASON, "
+                      "or {\"early\": true, \"reason\": \"...\"})",
+                      agreed);
+        goto out;
+    }
+    if (!reason || !*reason || strlen(reason) > HK_EMBARGO_REASON_MAX) {
+        err = hk_errf(ctx->em, HK_EINVAL,
+                      "reason: lifting the embargo before %s needs a reason, 1-%d bytes", agreed,
+                      HK_EMBARGO_REASON_MAX);
+        goto out;
+    }
+    hk_time_fmt(ctx->now, now);
+    *lift =
+        json_pack("{s:s, s:s, s:s}", "publish_at", agreed, "published_at", now, "reason", reason);
+    if (!*lift)
+        err = HK_ENOMEM;
+out:
+    json_decref(row);
+    return err;
+}
+
+hk_err hk_vuln_publish(struct hk_ctx *ctx, int64_t case_id, bool early, const char *reason,
+                       json_t **out)
+{
+    json_t *doc = NULL, *res = NULL, *lift = NULL;
     hk_err err;
 
     *out = NULL;
-    if ((err = hk_require_staff(ctx)) || (err = hk_vcase_csaf(ctx, case_id, &doc)))
+    if ((err = hk_require_staff(ctx)) ||
+        (err = embargo_check(ctx, case_id, early, reason, &lift)) ||
+        (err = hk_vcase_csaf(ctx, case_id, &doc)))
         goto out;
     if ((err = hk_advisory_publish(ctx, doc, case_id, &res)))
         goto out;
     err = hk_vcase_mark_published(ctx, case_id,
                                   json_string_value(json_object_get(res, "tracking_id")));
+    if (!err && lift) {
+        err = vc_audit(ctx, "vcase.embargo_lifted", case_id, NULL, lift);
+        lift = NULL; /* vc_audit took it */
+    }
     if (!err) {
         *out = res;
         res = NULL;
@@ -602,5 +651,6 @@ hk_err hk_vuln_publish(struct hk_ctx *ctx, int64_t case_id, json_t **out)
 out:
     json_decref(doc);
     json_decref(res);
+    json_decref(lift);
     return err;
 }

@@ -717,7 +717,20 @@ async function vulnScenario(browser, stamp) {
     const pv = await apiJson(hp, preview);
     ok(pv.status === 200 && pv.body.document && pv.body.document.tracking.id === pubId, 'the CSAF preview link answers the document', pv.status);
 
+    /* the embargo holds: the API refuses a plain publish naming the date; the confirmation says
+       so and needs a reason, sent as an early lift */
+    const refused = await hp.evaluate(async (u) => {
+        const s = await (await fetch('/api/v1/session', { credentials: 'same-origin' })).json();
+        const r = await fetch(u, { method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': s.csrf || '' } });
+        return { status: r.status, body: await r.json().catch(() => null) };
+    }, '/api/v1/vulns/' + vId + '/publish');
+    ok(refused.status === 409 && JSON.stringify(refused.body).includes(utc), 'publishing before the agreed date is refused (409) naming it', refused);
     await hp.click('#vact-publish');
+    await hp.waitForSelector('#vact-embargo-note');
+    ok((await hp.textContent('#vact-embargo-note')).includes(utc), 'the publish confirmation names the agreed date', await hp.textContent('#vact-embargo-note'));
+    await hp.click('#vact-publish-ok');
+    ok((await hp.evaluate(() => document.activeElement && document.activeElement.id)) === 'vact-early-reason' && (await apiJson(hp, '/api/v1/vulns/' + vId)).body.state === 'scheduled', 'without a reason nothing is sent (the reason field asks for it)');
+    await hp.fill('#vact-early-reason', 'Exploited in the wild; the vendor agreed.');
     await hp.click('#vact-publish-ok');
     await stateIs('published');
     await hp.waitForSelector('#adv-html');
@@ -734,6 +747,7 @@ async function vulnScenario(browser, stamp) {
     await hp.waitForSelector('#vuln-audit table');
     const audit = await hp.textContent('#vuln-audit');
     ok(['vcase.vendor', 'vcase.product', 'vcase.embargo', 'vcase.state'].every((a) => audit.includes(a)), 'the audit history lists the vendor, product, embargo and state changes');
+    ok(audit.includes('vcase.embargo_lifted') && audit.includes('Exploited in the wild; the vendor agreed.'), 'the audit history lists the early lift of the embargo with its reason', audit.slice(0, 400));
     await shot(hp, 'vulnerability');
 
     await hp.click('.sidenav [data-nav="advisories"]');

@@ -101,14 +101,62 @@ H advisory publish "$HK_TMP/invalid.json" >"$HK_TMP/inv.out" 2>&1 && bad "invali
 [ "$(H --json advisory list | grep -c '"tracking_id"')" = 0 ] && ok "nothing stored for the invalid document" ||
     bad "advisory stored"
 
-# Publish: one transaction (CSAF validated, stored, signed; warnings queued; case published).
-H --json vuln publish 1 >"$HK_TMP/pub.json" || bad "vuln publish: $(cat "$HK_TMP/pub.json")"
+# The embargo holds: before the agreed date a plain publish is refused (409, exit code 4)
+# naming the date, and nothing is published.
+Y=$(date -u +%Y)
+F=hkvu_$Y-0001.json
+W=$URL/.well-known/csaf
+H vuln publish 1 >"$HK_TMP/emb.out" 2>&1
+rc=$?
+[ "$rc" = 4 ] && grep -q "embargo until $EMBARGO" "$HK_TMP/emb.out" && grep -q -- "--early" "$HK_TMP/emb.out" &&
+    ok "publish before the agreed date refused (exit 4, names $EMBARGO and --early)" ||
+    bad "embargo: rc=$rc $(cat "$HK_TMP/emb.out")"
+code=$(curl -s -o "$HK_TMP/emb.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
+    "$URL/api/v1/vulns/1/publish")
+[ "$code" = 409 ] && grep -q '"HK_ECONFLICT"' "$HK_TMP/emb.json" && grep -q "$EMBARGO" "$HK_TMP/emb.json" && ok "POST /api/v1/vulns/1/publish: 409 under embargo" ||
+    bad "embargo API: $code $(cat "$HK_TMP/emb.json")"
+code=$(curl -s -o "$HK_TMP/emb.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' -d '{"early": true}' "$URL/api/v1/vulns/1/publish")
+[ "$code" = 400 ] && grep -q 'reason' "$HK_TMP/emb.json" && ok "an early lift without a reason is refused (400)" ||
+    bad "early without reason: $code $(cat "$HK_TMP/emb.json")"
+code=$(curl -s -o "$HK_TMP/emb.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' -d '{"early": true, "reason": "x", "force": 1}' "$URL/api/v1/vulns/1/publish")
+[ "$code" = 400 ] && ok "unknown members of the publish body are refused (400)" || bad "strict body: $code"
+[ "$(H --json advisory list | grep -c '"tracking_id"')" = 0 ] && ok "no advisory stored under embargo" ||
+    bad "advisory stored under embargo"
+H --json vuln show 1 | grep -q '"state": "scheduled"' && ok "case still scheduled" || bad "case state after refusal"
+curl -sf "$W/white/$Y/$F" >/dev/null 2>&1 && bad "provider file served under embargo" ||
+    ok "no provider file under embargo"
+curl -sf "$W/white/index.txt" 2>/dev/null | grep -q "$F" && bad "index.txt lists the embargoed case" ||
+    ok "index.txt does not list it"
+H --json vuln audit 1 | grep -q 'vcase.embargo_lifted' && bad "lift audited without a lift" ||
+    ok "no lift audited by the refusals"
+
+# Publish, lifting the embargo early with a reason: one transaction (CSAF validated, stored,
+# signed; warnings queued; case published; the lift audited).
+H --json vuln publish 1 --early 'exploited in the wild; vendors agreed' >"$HK_TMP/pub.json" ||
+    bad "vuln publish: $(cat "$HK_TMP/pub.json")"
 grep -q '"signed": true' "$HK_TMP/pub.json" && ok "advisory published and signed" || bad "publish: $(cat "$HK_TMP/pub.json")"
 H --json vuln show 1 | grep -q '"state": "published"' && ok "case is published" || bad "case state"
 H --json vuln publish 1 >/dev/null 2>&1 && bad "published twice" || ok "a second publish is refused"
+H --json vuln audit 1 >"$HK_TMP/audit.json"
+"$PY" - "$HK_TMP/audit.json" "$EMBARGO" <<'PY' >"$HK_TMP/audit.txt" 2>&1
+import json, sys
+a = json.load(open(sys.argv[1]))
+items = a["items"] if isinstance(a, dict) else a
+lifts = [e for e in items if e.get("action") == "vcase.embargo_lifted"]
+assert len(lifts) == 1, lifts
+after = lifts[0]["after"]
+after = json.loads(after) if isinstance(after, str) else after
+assert after["publish_at"] == sys.argv[2], after
+assert after["reason"] == "exploited in the wild; vendors agreed", after
+assert after["published_at"] < sys.argv[2], after
+print("lift-ok")
+PY
+grep -q lift-ok "$HK_TMP/audit.txt" && ok "the early lift is audited (agreed date, actual time, reason)" ||
+    bad "lift audit: $(cat "$HK_TMP/audit.txt")"
 
 # The provider directory over HTTP.
-W=$URL/.well-known/csaf
 curl -sf "$W/provider-metadata.json" -o "$HK_TMP/pm.json" && ok "provider-metadata.json served" || bad "provider-metadata"
 "$PY" - "$HK_TMP/pm.json" "$HK_SRC/tests/data/csaf/json_schema" "$FPR" <<'PY' >"$HK_TMP/pm.txt" 2>&1
 import json, sys
@@ -134,8 +182,6 @@ grep -q fields-ok "$HK_TMP/pm.txt" && ok "provider-metadata.json: fields ($(head
 grep -q schema-valid "$HK_TMP/pm.txt" && ok "provider-metadata.json valid against provider_json_schema.json" ||
     bad "provider schema: $(cat "$HK_TMP/pm.txt")"
 
-Y=$(date -u +%Y)
-F=hkvu_$Y-0001.json
 curl -sf "$W/white/index.txt" | grep -qx "$Y/$F" && ok "index.txt lists $Y/$F" || bad "index.txt"
 curl -sf "$W/white/changes.csv" | grep -q "^\"$Y/$F\",\"" && ok "changes.csv names it" || bad "changes.csv"
 mkdir "$HK_TMP/dl"

@@ -139,7 +139,19 @@ INSERT INTO stat_daily(object, dim, period, day, key, n)
 INSERT INTO incident_counts(state, severity, team, n)
     SELECT state, severity, team, count(*) FROM incidents GROUP BY 1, 2, 3;
 
-CREATE TRIGGER stat_report_insert AFTER INSERT ON reports BEGIN
+-- Bulk import (`hikeshi report import`) switches the per-row report counters off inside
+-- its batch transaction: it sets stat_bulk.active to 1 after BEGIN, adds the batch's
+-- counts with one INSERT ... SELECT ... GROUP BY over the id range it inserted, and sets
+-- the flag back to 0 before COMMIT (src/handling/import.c), so no other connection ever
+-- sees 1 committed and a crash rolls it back. Incident triggers are never skipped.
+CREATE TABLE stat_bulk (
+    one    INTEGER PRIMARY KEY CHECK (one = 1),
+    active INTEGER NOT NULL
+);
+INSERT INTO stat_bulk VALUES (1, 0);
+
+CREATE TRIGGER stat_report_insert AFTER INSERT ON reports
+WHEN (SELECT active FROM stat_bulk) IS NOT 1 BEGIN
     INSERT INTO stat_daily VALUES ('r', 'none', 'd', new.received_at / 86400, '', 1)
         ON CONFLICT DO UPDATE SET n = n + 1;
     INSERT INTO stat_daily VALUES ('r', 'none', 'w', (new.received_at / 86400 - (new.received_at / 86400 + 3) % 7), '', 1)

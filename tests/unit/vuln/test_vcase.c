@@ -7,7 +7,9 @@
  * reporters, the generated CSAF document (accepted by hk_csaf_validate, TLP mapping,
  * product status per vendor), the CVE JSON 5 reader on the test records (accepted ones,
  * refused ones with their JSON path), import into new and existing cases, the export round
- * trip, and embargo reminders (queued once per day, rendered from the EN/JA templates).
+ * trip, embargo reminders (queued once per day, rendered from the EN/JA templates), and the
+ * embargo at publication (refused before the agreed date naming it, an early lift needs a
+ * bounded reason and is audited, nothing is published by a refusal, at the date no lift).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 #include <time.h>
 
 #include "../testutil.h"
+#include "hikeshi/advisory.h"
 #include "hikeshi/csaf.h"
 #include "hikeshi/directory.h"
 #include "hikeshi/mail.h"
@@ -687,6 +690,111 @@ static void test_reminder_templates(void **state)
     }
 }
 
+/* A two-vendor case scheduled for 2030-01-01T00:00:00Z (1893456000). */
+static int64_t scheduled_case(struct tenv *t)
+{
+    struct hk_advisory_opts o = {t->dir, "http://provider.test", NULL, NULL};
+    int64_t id = two_vendor_case(t, "CLEAR");
+
+    unsetenv("HIKESHI_SIGN_KEY");
+    hk_advisory_setup(&o);
+    assert_int_equal(act(t, id, "triage", NULL), HK_OK);
+    assert_int_equal(act(t, id, "coordinate", NULL), HK_OK);
+    assert_int_equal(act(t, id, "schedule", "{\"publish_at\": \"2030-01-01T00:00:00Z\"}"), HK_OK);
+    return id;
+}
+
+/* hk_vuln_publish in its own transaction at the time `now` (hk_ctx_begin sets the clock). */
+static hk_err publish_at(struct tenv *t, int64_t now, int64_t id, bool early, const char *reason,
+                         json_t **out)
+{
+    hk_err err = hk_ctx_begin(&t->ctx, true);
+
+    t->ctx.now = now;
+    if (!err)
+        err = hk_vuln_publish(&t->ctx, id, early, reason, out);
+    if (err)
+        hk_ctx_rollback(&t->ctx);
+    else
+        err = hk_ctx_commit(&t->ctx);
+    return err;
+}
+
+static const char *case_state(struct tenv *t, int64_t id, char *buf, size_t cap)
+{
+    json_t *o = NULL;
+
+    assert_int_equal(TX(t, hk_vcase_get(&t->ctx, id, &o)), HK_OK);
+    (void)snprintf(buf, cap, "%s", json_string_value(json_object_get(o, "state")));
+    json_decref(o);
+    return buf;
+}
+
+#define DAY_BEFORE (1893456000 - 86400) /* one day before the agreed date */
+
+static void test_embargo(void **state)
+{
+    struct tenv *t = tenv_new();
+    int64_t id = scheduled_case(t);
+    json_t *o = NULL, *rows = NULL, *r, *lift = NULL;
+    char big[HK_EMBARGO_REASON_MAX + 2], st[32];
+    size_t i;
+
+    (void)state;
+    assert_int_equal(publish_at(t, DAY_BEFORE, id, false, NULL, &o), HK_ECONFLICT);
+    assert_null(o);
+    assert_non_null(strstr(t->em.text, "2030-01-01T00:00:00Z"));
+    assert_non_null(strstr(t->em.text, "--early"));
+    /* an early lift needs a reason, non-empty and bounded */
+    assert_int_equal(publish_at(t, DAY_BEFORE, id, true, NULL, &o), HK_EINVAL);
+    assert_non_null(strstr(t->em.text, "reason"));
+    assert_int_equal(publish_at(t, DAY_BEFORE, id, true, "", &o), HK_EINVAL);
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    assert_int_equal(publish_at(t, DAY_BEFORE, id, true, big, &o), HK_EINVAL);
+    /* a reason without early lifts nothing */
+    assert_int_equal(publish_at(t, DAY_BEFORE, id, false, "why", &o), HK_ECONFLICT);
+    /* nothing was published or audited by the refusals */
+    assert_string_equal(case_state(t, id, st, sizeof(st)), "scheduled");
+    assert_false(audited(t, id, "vcase.embargo_lifted"));
+    assert_int_equal(TX(t, hk_advisory_list(&t->ctx, NULL, &o)), HK_OK);
+    assert_int_equal(json_array_size(json_object_get(o, "items")), 0);
+    json_decref(o);
+    o = NULL;
+
+    /* lifted early with a reason: published, the lift audited with both dates and the reason */
+    assert_int_equal(publish_at(t, DAY_BEFORE, id, true, "exploited in the wild", &o), HK_OK);
+    assert_non_null(json_object_get(o, "tracking_id"));
+    json_decref(o);
+    assert_string_equal(case_state(t, id, st, sizeof(st)), "published");
+    assert_int_equal(TX(t, hk_audit_of(&t->ctx, "vcase", id, &rows)), HK_OK);
+    json_array_foreach(rows, i, r)
+    {
+        if (!strcmp(json_string_value(json_object_get(r, "action")), "vcase.embargo_lifted")) {
+            assert_null(lift);
+            lift = json_object_get(r, "after");
+        }
+    }
+    assert_non_null(lift);
+    assert_string_equal(json_string_value(json_object_get(lift, "publish_at")),
+                        "2030-01-01T00:00:00Z");
+    assert_string_equal(json_string_value(json_object_get(lift, "published_at")),
+                        "2029-12-31T00:00:00Z");
+    assert_string_equal(json_string_value(json_object_get(lift, "reason")),
+                        "exploited in the wild");
+    json_decref(rows);
+    tenv_free(t);
+
+    /* at the agreed date nothing needs lifting and no lift is audited */
+    t = tenv_new();
+    id = scheduled_case(t);
+    assert_int_equal(publish_at(t, 1893456000, id, false, NULL, &o), HK_OK);
+    json_decref(o);
+    assert_string_equal(case_state(t, id, st, sizeof(st)), "published");
+    assert_false(audited(t, id, "vcase.embargo_lifted"));
+    tenv_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -700,6 +808,7 @@ int main(void)
         cmocka_unit_test(test_remind),
         cmocka_unit_test(test_reminder_templates),
         cmocka_unit_test(test_product_remove),
+        cmocka_unit_test(test_embargo),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
 //
 // One vulnerability case (#/vulns/N). Staff: a header with the state and only the
 // lifecycle actions of the case's "next" list (triage, coordinate, schedule with a date,
-// reject with a reason, publish when scheduled -> POST /api/v1/vulns/N/publish); the
+// reject with a reason, publish when scheduled -> POST /api/v1/vulns/N/publish, before the
+// agreed date only as an early lift of the embargo with a reason: {early, reason}); the
 // vendors (status and statement of each, add a vendor team of type vendor/psirt); the
 // products (add with a CPE 2.3 name or a purl, remove); CVE, CWE and CVSS with scores;
 // remediations; the embargo date; the audit history; the CSAF preview and, once
@@ -102,12 +103,29 @@ function draw(ctx, v) {
                     openBox(h('label', { for: 'vact-reason' }, t('vact.reason')), r, h('div', { class: 'form-actions' }, ok));
                     r.focus();
                 } else if (seg === 'publish') {
-                    const ok = h('button', { type: 'button', class: 'btn btn-success btn-sm', id: 'vact-publish-ok' }, t('vact.confirmPublish'));
+                    /* before the agreed date the embargo holds: publishing lifts it early, with a reason (audited) */
+                    const at = v.publish_at ? Date.parse(v.publish_at) : NaN;
+                    const early = at > Date.now();
+                    const ok = h('button', { type: 'button', class: 'btn btn-success btn-sm', id: 'vact-publish-ok' }, t(early ? 'vact.confirmEarly' : 'vact.confirmPublish'));
+                    const r = early ? h('textarea', { id: 'vact-early-reason', rows: 2, required: true, placeholder: t('vact.earlyReasonPh') }) : null;
                     ok.addEventListener('click', () => {
+                        if (r && !r.value.trim()) return r.focus();
                         ok.disabled = true;
-                        quiet(act(() => api('POST', `${path}/publish`, null), t('vuln.published'))).finally(() => (ok.disabled = false));
+                        const send = r ? () => post(`${path}/publish`, { early: true, reason: r.value.trim() }) : () => api('POST', `${path}/publish`, null);
+                        quiet(act(send, t('vuln.published'))).finally(() => (ok.disabled = false));
                     });
-                    openBox(h('p', { class: 'hint' }, t('vact.publishLead')), h('div', { class: 'form-actions' }, ok));
+                    if (early) {
+                        openBox(
+                            h('p', { class: 'hint', id: 'vact-embargo-note' }, t('vact.embargoLead', { date: dateTime(v.publish_at), utc: v.publish_at })),
+                            h('p', { class: 'hint' }, t('vact.publishLead')),
+                            h('label', { for: 'vact-early-reason' }, t('vact.earlyReason')),
+                            r,
+                            h('div', { class: 'form-actions' }, ok),
+                        );
+                        r.focus();
+                    } else {
+                        openBox(h('p', { class: 'hint' }, t('vact.publishLead')), h('div', { class: 'form-actions' }, ok));
+                    }
                 } else {
                     b.disabled = true;
                     quiet(act(() => post(`${path}/${seg}`, {}), t('vuln.moved', { state: label('vstate', next) }))).finally(() => (b.disabled = false));
