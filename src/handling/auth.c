@@ -5,6 +5,7 @@
  * and stored only as their SHA-256 digest, so checking one on every request is a single
  * indexed lookup and a stolen database yields no usable token.
  */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -250,6 +251,23 @@ hk_err hk_auth_token_cached(struct hk_store *st, const char *secret, int64_t now
     return err;
 }
 
+/* A hash of a random password with the users' parameters, verified (and failed) for unknown
+ * user names. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_hash_init(void)
+{
+    char pw[33];
+    uint8_t r[16];
+
+    hk_random(r, sizeof(r));
+    hk_hex(r, sizeof(r), pw);
+    if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE))
+        dummy_hash[0] = '\0';
+}
+
 hk_err hk_auth_password(struct hk_store *st, const char *user, const char *password,
                         struct hk_principal *out)
 {
@@ -257,8 +275,16 @@ hk_err hk_auth_password(struct hk_store *st, const char *user, const char *passw
     const char *h;
     hk_err err = hk_store_row(st, HK_Q_USER_BY_NAME, HK_SQL_ARGS(hk_sql_text(user)), &u);
 
+    if (err == HK_ENOTFOUND) {
+        /* Pay the same Argon2id cost as for a known user, so that the answer's timing does
+         * not tell which user names exist. */
+        (void)pthread_once(&dummy_once, dummy_hash_init);
+        if (dummy_hash[0] && crypto_pwhash_str_verify(dummy_hash, password, strlen(password)))
+            hk_log(HK_LOG_DEBUG, "sign-in: no user '%.63s'", user);
+        return HK_EAUTH;
+    }
     if (err)
-        return err == HK_ENOTFOUND ? HK_EAUTH : err;
+        return err;
     h = json_string_value(json_object_get(u, "password_hash"));
     if (!h || json_integer_value(json_object_get(u, "disabled")) ||
         crypto_pwhash_str_verify(h, password, strlen(password)))

@@ -198,7 +198,10 @@ hk_err hk_session_auth(struct hk_store *st, const struct hk_config *cfg,
     created = json_integer_value(json_object_get(row, "created_s"));
     memset(who, 0, sizeof(*who));
     who->user_id = json_integer_value(json_object_get(row, "id"));
-    (void)hk_role_parse(hk_jstr(row, "role"), &who->role);
+    if (hk_role_parse(hk_jstr(row, "role"), &who->role)) {
+        json_decref(row);
+        return hk_errf(em, HK_EAUTH, "session of a user with an unknown role");
+    }
     (void)snprintf(who->name, sizeof(who->name), "%s", hk_jstr(row, "name"));
     (void)snprintf(who->team, sizeof(who->team), "%s", hk_jstr(row, "team"));
     json_decref(row);

@@ -536,8 +536,17 @@ hk_err hk_advisory_list(struct hk_ctx *ctx, json_t *params, json_t **out)
     if ((err = hk_store_rows(ctx->st, HK_Q_ADV_LIST,
                              HK_SQL_ARGS(hk_sql_int(cursor), hk_sql_int(limit)), &rows)))
         goto out;
-    json_array_foreach(rows, i, v) if (hk_is_staff(ctx) || !strcmp(hk_jstr(v, "tlp"), "WHITE"))
-        json_array_append(items, v);
+    json_array_foreach(rows, i, v)
+    {
+        if (hk_is_staff(ctx)) {
+            json_array_append(items, v);
+        } else if (!strcmp(hk_jstr(v, "tlp"), "WHITE")) {
+            /* how many constituents run the product is not public */
+            json_object_del(v, "matches");
+            json_object_del(v, "warned_teams");
+            json_array_append(items, v);
+        }
+    }
     {
         size_t n = json_array_size(rows);
         json_t *last = n ? json_array_get(rows, n - 1) : NULL;
@@ -572,6 +581,10 @@ hk_err hk_advisory_get(struct hk_ctx *ctx, const char *ref, json_t **out)
     if (err) {
         json_decref(row);
         return err == HK_ENOTFOUND ? hk_errf(ctx->em, err, "no advisory '%.80s'", ref) : err;
+    }
+    if (!hk_is_staff(ctx)) {
+        json_object_del(row, "matches");
+        json_object_del(row, "warned_teams");
     }
     doc = json_loads(hk_jstr(row, "document"), 0, &je);
     json_object_set_new(row, "document", doc ? doc : json_null());

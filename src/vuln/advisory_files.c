@@ -432,10 +432,15 @@ static hk_err write_all(struct hk_store *st, const char *root, json_t *rows, str
     const char *base = hk_adv_public_url();
     char wk[4300], adv[4300], rel[1200], url[1600];
     json_t *v, *fprs = json_object(), *publisher = NULL;
-    const char *newest = "";
+    /* Per TLP folder: its newest release and its publisher, so that one folder's feed never
+     * tells anything of another's advisories. */
+    json_t *tlp_pub[sizeof(tlps) / sizeof(tlps[0])] = {NULL};
+    const char *newest = "", *tlp_newest[sizeof(tlps) / sizeof(tlps[0])];
     size_t i;
     hk_err err = HK_OK;
 
+    for (size_t t = 0; t < sizeof(tlps) / sizeof(tlps[0]); t++)
+        tlp_newest[t] = "";
     (void)snprintf(wk, sizeof(wk), "%s/.well-known/csaf", root);
     (void)snprintf(adv, sizeof(adv), "%s/advisories", root);
     /* one advisory at a time: json, sha256, asc, html */
@@ -473,6 +478,14 @@ static hk_err write_all(struct hk_store *st, const char *root, json_t *rows, str
         publisher = json_incref(json_object_get(json_object_get(doc, "document"), "publisher"));
         if (strcmp(js(v, "current_release_date"), newest) > 0)
             newest = js(v, "current_release_date");
+        for (size_t t = 0; tlps[t]; t++) {
+            if (strcmp(js(v, "tlp"), tlps[t]))
+                continue;
+            json_decref(tlp_pub[t]);
+            tlp_pub[t] = json_incref(publisher);
+            if (strcmp(js(v, "current_release_date"), tlp_newest[t]) > 0)
+                tlp_newest[t] = js(v, "current_release_date");
+        }
     next:
         hk_buf_release(&b);
         json_decref(doc);
@@ -492,11 +505,11 @@ static hk_err write_all(struct hk_store *st, const char *root, json_t *rows, str
         atom_text(&feed, "id", feed_url);
         (void)snprintf(rel, sizeof(rel), "TLP:%s advisories", tlps[t]);
         atom_text(&feed, "title", rel);
-        atom_text(&feed, "updated", *newest ? newest : "1970-01-01T00:00:00Z");
+        atom_text(&feed, "updated", *tlp_newest[t] ? tlp_newest[t] : "1970-01-01T00:00:00Z");
         (void)hk_buf_appends(&feed, "  <link rel=\"self\" href=\"");
         esc(&feed, feed_url);
         (void)hk_buf_appends(&feed, "\"/>\n  <author><name>");
-        esc(&feed, publisher ? js(publisher, "name") : "hikeshi");
+        esc(&feed, tlp_pub[t] ? js(tlp_pub[t], "name") : "hikeshi");
         (void)hk_buf_appends(&feed, "</name></author>\n");
         for (size_t k = json_array_size(rows); k-- > 0;) { /* newest first */
             json_t *r = json_array_get(rows, k);
@@ -565,7 +578,8 @@ static hk_err write_all(struct hk_store *st, const char *root, json_t *rows, str
             (void)snprintf(mk, sizeof(mk), "csaf_key:%s", fpr);
             if (!hk_store_row(st, HK_Q_META_GET, HK_SQL_ARGS(hk_sql_text(mk)), &krow)) {
                 (void)snprintf(rel, sizeof(rel), "openpgp/%s.asc", fpr);
-                err = write_str(wk, rel, js(krow, "value"), em);
+                if (!err)
+                    err = write_str(wk, rel, js(krow, "value"), em);
                 (void)snprintf(url, sizeof(url), "%s/.well-known/csaf/openpgp/%s.asc", base, fpr);
                 json_array_append_new(keys,
                                       json_pack("{s:s, s:s}", "fingerprint", fpr, "url", url));
@@ -602,6 +616,8 @@ static hk_err write_all(struct hk_store *st, const char *root, json_t *rows, str
         json_decref(dists);
     }
 out:
+    for (size_t t = 0; t < sizeof(tlps) / sizeof(tlps[0]); t++)
+        json_decref(tlp_pub[t]);
     json_decref(publisher);
     json_decref(fprs);
     return err;

@@ -441,6 +441,10 @@ static hk_err crit_add(struct hk_adv_criteria *cr, const struct tree *t, const s
         (void)snprintf(vbuf, sizeof(vbuf), "%s", version);
         version = vbuf;
     }
+    /* A product id or range that does not fit would change what is matched ("<1.2.10" cut
+     * to "<1.2.1"): such a product is skipped, never matched on a shortened criterion. */
+    if (strlen(p->id) >= sizeof(c.product_id) || (range && strlen(range) >= sizeof(c.range_text)))
+        return HK_OK;
     (void)snprintf(c.product_id, sizeof(c.product_id), "%s", p->id);
     c.product = p->name ? p->name : p->id;
     c.status = status;

@@ -168,7 +168,7 @@ out:
 /* Appends to base (an array) the items of add not already in it (compared as JSON). */
 static json_t *merged(json_t *base, json_t *add)
 {
-    json_t *a = json_deep_copy(base ? base : json_array()), *v;
+    json_t *a = json_is_array(base) ? json_deep_copy(base) : json_array(), *v;
     size_t i;
 
     if (!a)
