@@ -10,6 +10,7 @@
  * generation in meta "advisory_gen" is compared with the one last written). Also the
  * OpenPGP signing and verification of advisories (gpgme).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -219,6 +220,44 @@ static hk_err write_file(const char *root, const char *rel, const void *data, si
 static hk_err write_str(const char *root, const char *rel, const char *s, struct hk_errmsg *em)
 {
     return write_file(root, rel, s, strlen(s), em);
+}
+
+/* Removes the files under root/<tlp>/<year>/ that the current rows did not write (keep holds
+ * "<tlp>/<year>/<name>" keys): an advisory republished under another TLP or year must not stay
+ * readable in its old folder. Hidden files (temporaries) are left alone. */
+static void prune(const char *root, const char *const *tlp_dirs, json_t *keep)
+{
+    char d1[4400], d2[4500], f[4800];
+
+    for (size_t t = 0; tlp_dirs[t]; t++) {
+        DIR *top;
+        struct dirent *y;
+        (void)snprintf(d1, sizeof(d1), "%s/%s", root, tlp_dirs[t]);
+        if (!(top = opendir(d1)))
+            continue;
+        while ((y = readdir(top))) {
+            DIR *yd;
+            struct dirent *e;
+            if (strlen(y->d_name) != 4 || strspn(y->d_name, "0123456789") != 4)
+                continue;
+            (void)snprintf(d2, sizeof(d2), "%s/%.4s", d1, y->d_name);
+            if (!(yd = opendir(d2)))
+                continue;
+            while ((e = readdir(yd))) {
+                char key[600];
+                if (e->d_name[0] == '.')
+                    continue;
+                (void)snprintf(key, sizeof(key), "%s/%s/%s", tlp_dirs[t], y->d_name, e->d_name);
+                if (json_object_get(keep, key))
+                    continue;
+                (void)snprintf(f, sizeof(f), "%s/%s", d2, e->d_name);
+                if (unlink(f) == 0)
+                    hk_log(HK_LOG_INFO, "advisories: removed %s (no longer published there)", f);
+            }
+            (void)closedir(yd);
+        }
+        (void)closedir(top);
+    }
 }
 
 static void esc(struct hk_buf *b, const char *s)
@@ -431,7 +470,8 @@ static hk_err write_all(struct hk_store *st, const char *root, json_t *rows, str
 {
     const char *base = hk_adv_public_url();
     char wk[4300], adv[4300], rel[1200], url[1600];
-    json_t *v, *fprs = json_object(), *publisher = NULL;
+    json_t *v, *fprs = json_object(), *publisher = NULL, *keep_wk = json_object(),
+               *keep_adv = json_object();
     /* Per TLP folder: its newest release and its publisher, so that one folder's feed never
      * tells anything of another's advisories. */
     json_t *tlp_pub[sizeof(tlps) / sizeof(tlps[0])] = {NULL};
@@ -457,14 +497,17 @@ static hk_err write_all(struct hk_store *st, const char *root, json_t *rows, str
         (void)snprintf(rel, sizeof(rel), "%s/%s/%s", dir, js(v, "year"), file);
         if ((err = write_str(wk, rel, doc_text, em)))
             goto next;
+        json_object_set_new(keep_wk, rel, json_true());
         (void)hk_buf_appendf(&b, "%s  %s\n", js(v, "sha256"), file);
         (void)snprintf(rel, sizeof(rel), "%s/%s/%s.sha256", dir, js(v, "year"), file);
         if ((err = write_str(wk, rel, hk_buf_str(&b), em)))
             goto next;
+        json_object_set_new(keep_wk, rel, json_true());
         if (*js(v, "signature")) {
             (void)snprintf(rel, sizeof(rel), "%s/%s/%s.asc", dir, js(v, "year"), file);
             if ((err = write_str(wk, rel, js(v, "signature"), em)))
                 goto next;
+            json_object_set_new(keep_wk, rel, json_true());
             json_object_set_new(fprs, js(v, "signer"), json_true());
         }
         hk_buf_reset(&b);
@@ -474,6 +517,7 @@ static hk_err write_all(struct hk_store *st, const char *root, json_t *rows, str
         (void)snprintf(html, sizeof(html), "%.*s.html", (int)(strlen(file) - 5), file);
         (void)snprintf(rel, sizeof(rel), "%s/%s/%s", dir, js(v, "year"), html);
         err = write_str(adv, rel, hk_buf_str(&b), em);
+        json_object_set_new(keep_adv, rel, json_true());
         json_decref(publisher);
         publisher = json_incref(json_object_get(json_object_get(doc, "document"), "publisher"));
         if (strcmp(js(v, "current_release_date"), newest) > 0)
@@ -491,6 +535,15 @@ static hk_err write_all(struct hk_store *st, const char *root, json_t *rows, str
         json_decref(doc);
         if (err)
             goto out;
+    }
+    {
+        const char *dirs[sizeof(tlps) / sizeof(tlps[0])];
+        size_t n = 0;
+        for (; tlps[n]; n++)
+            dirs[n] = hk_adv_tlp_dir(tlps[n]);
+        dirs[n] = NULL;
+        prune(wk, dirs, keep_wk);
+        prune(adv, dirs, keep_adv);
     }
     /* per TLP: index.txt, changes.csv (newest first), the Atom feed */
     for (int t = 0; tlps[t] && !err; t++) {
@@ -547,7 +600,10 @@ static hk_err write_all(struct hk_store *st, const char *root, json_t *rows, str
                 (void)hk_buf_appendf(&idx, "%s/%s\n", js(r, "year"), js(r, "file_name"));
         }
         (void)hk_buf_appends(&feed, "</feed>\n");
-        if (count) {
+        char dpath[4400];
+        (void)snprintf(dpath, sizeof(dpath), "%s/%s", wk, dir);
+        /* an emptied folder gets empty lists, not its old ones */
+        if (count || access(dpath, F_OK) == 0) {
             (void)snprintf(rel, sizeof(rel), "%s/index.txt", dir);
             err = write_str(wk, rel, hk_buf_str(&idx), em);
             (void)snprintf(rel, sizeof(rel), "%s/changes.csv", dir);
@@ -619,6 +675,8 @@ out:
     for (size_t t = 0; t < sizeof(tlps) / sizeof(tlps[0]); t++)
         json_decref(tlp_pub[t]);
     json_decref(publisher);
+    json_decref(keep_wk);
+    json_decref(keep_adv);
     json_decref(fprs);
     return err;
 }

@@ -302,4 +302,29 @@ grep -q mail2-ok "$HK_TMP/mail2.txt" && ok "imported advisory warned the matchin
 L2 --json advisory show "$CASE" | grep -q '"source_url": "http' && ok "imported advisory keeps its source URL" ||
     bad "advisory show"
 
+# An advisory republished under another TLP leaves no copy in its old folder: version 1 is
+# WHITE, version 2 AMBER; the WHITE file and its index line must be gone.
+python3 - "$HK_TMP/dl/$F" "$HK_TMP/mv1.json" "$HK_TMP/mv2.json" <<'PY'
+import copy, json, sys
+d = json.load(open(sys.argv[1]))
+d["document"]["tracking"]["id"] = "EXAMPLE-MOVE-1"
+d["document"]["title"] = "Moving advisory"
+json.dump(d, open(sys.argv[2], "w"))
+d2 = copy.deepcopy(d)
+t = d2["document"]["tracking"]
+t["version"] = "2"
+t["revision_history"].append({"date": t["current_release_date"], "number": "2",
+                              "summary": "Restricted to TLP:AMBER"})
+d2["document"]["distribution"] = {"tlp": {"label": "AMBER"}}
+json.dump(d2, open(sys.argv[3], "w"))
+PY
+MV=$W/white/$Y/example-move-1.json
+H advisory publish "$HK_TMP/mv1.json" >/dev/null 2>&1 && [ "$(curl -s -o /dev/null -w '%{http_code}' "$MV")" = 200 ] &&
+    ok "version 1 (WHITE) served publicly" || bad "move: version 1"
+H advisory publish "$HK_TMP/mv2.json" >"$HK_TMP/mv2.out" 2>&1 || bad "move: version 2: $(cat "$HK_TMP/mv2.out")"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$MV")" = 404 ] && ! curl -s "$W/white/index.txt" | grep -q example-move-1 &&
+    ok "republished as AMBER: gone from the WHITE folder and its index" || bad "move: WHITE copy still served"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$W/amber/$Y/example-move-1.json")" = 200 ] &&
+    ok "version 2 served to staff from the AMBER folder" || bad "move: AMBER copy"
+
 finish
