@@ -130,3 +130,37 @@ hk_csaf_ref() {
     ) 9>"$_dir.lock" || return 1
     HK_CSAF_REF=$_dir/node_modules/@secvisogram/csaf-validator-lib
 }
+
+# Debian's python3 (aiosmtpd and jsonschema are Debian packages), not one earlier on the PATH.
+HK_PY=/usr/bin/python3
+[ -x "$HK_PY" ] || HK_PY=python3
+
+# hk_gpg_key 'Name <addr>': a throwaway ed25519 signing key in $HK_TMP/gnupg; sets G (the
+# GnuPG home) and FPR (the key's fingerprint). Returns non-zero when gpg fails.
+hk_gpg_key() {
+    G=$HK_TMP/gnupg
+    mkdir -m 700 "$G" || return 1
+    GNUPGHOME=$G gpg --batch --quiet --passphrase '' --quick-gen-key "$1" ed25519 sign never \
+        2>/dev/null || return 1
+    FPR=$(GNUPGHOME=$G gpg --batch --with-colons --list-secret-keys 2>/dev/null |
+        awk -F: '/^fpr/ {print $10; exit}')
+    [ -n "$FPR" ]
+}
+
+# hk_smtp_start: a real SMTP server (aiosmtpd) on a free loopback port, delivering into the
+# Maildir $HK_TMP/maildir; sets PORT and MD. Returns non-zero when aiosmtpd is missing or
+# the server does not accept connections within 5 s.
+hk_smtp_start() {
+    "$HK_PY" -c 'import aiosmtpd' 2>/dev/null || return 1
+    PORT=$("$HK_PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    MD=$HK_TMP/maildir
+    "$HK_PY" -m aiosmtpd -n -l "127.0.0.1:$PORT" -c aiosmtpd.handlers.Mailbox "$MD" \
+        >"$HK_TMP/smtp.log" 2>&1 &
+    HK_PIDS="$HK_PIDS $!"
+    _i=0
+    while ! "$HK_PY" -c "import socket; socket.create_connection(('127.0.0.1',$PORT),1)" 2>/dev/null; do
+        _i=$((_i + 1))
+        [ $_i -gt 50 ] && return 1
+        sleep 0.1
+    done
+}

@@ -9,28 +9,11 @@
 . "$(dirname "$0")/hk_testlib.sh"
 
 command -v gpg >/dev/null 2>&1 || { bad "gpg is not installed (scripts/deps.sh test)"; finish; }
-# Debian's python3 (aiosmtpd is a Debian package), not a python3 earlier on the PATH.
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
+PY=$HK_PY
 "$PY" -c 'import aiosmtpd' 2>/dev/null || { bad "python3-aiosmtpd is not installed"; finish; }
 
-# Throwaway signing key.
-G=$HK_TMP/gnupg
-mkdir -m 700 "$G"
-GNUPGHOME=$G gpg --batch --quiet --passphrase '' --quick-gen-key 'Test CSIRT <csirt@example.net>' \
-    ed25519 sign never 2>/dev/null || { bad "gpg key generation"; finish; }
-FPR=$(GNUPGHOME=$G gpg --batch --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')
-[ -n "$FPR" ] && ok "throwaway signing key $FPR" || { bad "no key"; finish; }
-
-# A real SMTP server on a free loopback port, delivering into a Maildir.
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-MD=$HK_TMP/maildir
-"$PY" -m aiosmtpd -n -l "127.0.0.1:$PORT" -c aiosmtpd.handlers.Mailbox "$MD" >"$HK_TMP/smtp.log" 2>&1 &
-HK_PIDS="$HK_PIDS $!"
-i=0
-while ! python3 -c "import socket; socket.create_connection(('127.0.0.1',$PORT),1)" 2>/dev/null; do
-    i=$((i + 1)); [ $i -gt 50 ] && { bad "SMTP server did not start"; finish; }; sleep 0.1
-done
+hk_gpg_key 'Test CSIRT <csirt@example.net>' && ok "throwaway signing key $FPR" || { bad "gpg key generation"; finish; }
+hk_smtp_start || { bad "SMTP server did not start"; finish; }
 ok "SMTP server on 127.0.0.1:$PORT"
 
 D=$HK_TMP/data

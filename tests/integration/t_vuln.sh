@@ -165,20 +165,8 @@ stop_server
 
 # The queued embargo reminder goes out through the outbox to a real SMTP server (aiosmtpd):
 # Japanese for globex (its language), tagged [hikeshi#V<case>], naming the case and date.
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-if "$PY" -c 'import aiosmtpd' 2>/dev/null; then
-    PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    MD=$HK_TMP/maildir
-    "$PY" -m aiosmtpd -n -l "127.0.0.1:$PORT" -c aiosmtpd.handlers.Mailbox "$MD" \
-        >"$HK_TMP/smtp.log" 2>&1 &
-    HK_PIDS="$HK_PIDS $!"
-    i=0
-    while ! "$PY" -c "import socket; socket.create_connection(('127.0.0.1',$PORT),1)" 2>/dev/null; do
-        i=$((i + 1))
-        [ $i -gt 50 ] && break
-        sleep 0.1
-    done
+PY=$HK_PY
+if hk_smtp_start; then
     "$HK_BIN" --data "$D" mail flush --smtp "smtp://127.0.0.1:$PORT" \
         --mail-from 'Test CSIRT <csirt@example.net>' >"$HK_TMP/flush.out" 2>&1 ||
         bad "mail flush: $(cat "$HK_TMP/flush.out")"
@@ -196,6 +184,6 @@ body = m.get_body(preferencelist=("plain",)).get_content()
 assert "公表予定日" in body and "gizmo" in body, body
 PY
 else
-    bad "python3-aiosmtpd is not installed (scripts/deps.sh test)"
+    bad "SMTP server (python3-aiosmtpd, scripts/deps.sh test) did not start"
 fi
 finish
