@@ -57,26 +57,35 @@ uint32_t hk_hash_v6(const uint8_t a[16])
 }
 
 /* 2^-v for the register values, so that estimating needs no libm call per register. */
-static const double inv_pow2[64] = {
-    1.0,        0.5,         0.25,         0.125,         0.0625,  0.03125, 0.015625, 0.0078125,
-    0.00390625, 0.001953125, 0.0009765625, 0.00048828125, 0x1p-12, 0x1p-13, 0x1p-14,  0x1p-15,
-    0x1p-16,    0x1p-17,     0x1p-18,      0x1p-19,       0x1p-20, 0x1p-21, 0x1p-22,  0x1p-23,
-    0x1p-24,    0x1p-25,     0x1p-26,      0x1p-27,       0x1p-28, 0x1p-29, 0x1p-30,  0x1p-31,
-    0x1p-32,    0x1p-33,     0x1p-34,      0x1p-35,       0x1p-36, 0x1p-37, 0x1p-38,  0x1p-39,
-    0x1p-40,    0x1p-41,     0x1p-42,      0x1p-43,       0x1p-44, 0x1p-45, 0x1p-46,  0x1p-47,
-    0x1p-48,    0x1p-49,     0x1p-50,      0x1p-51,       0x1p-52, 0x1p-53, 0x1p-54,  0x1p-55,
-    0x1p-56,    0x1p-57,     0x1p-58,      0x1p-59,       0x1p-60, 0x1p-61, 0x1p-62,  0x1p-63};
+/*
+ * The harmonic sum of the estimators below is taken in fixed point, sum of 2^(50 - rank):
+ * exact, and integer additions do not wait on each other the way a chain of floating-point
+ * ones does (a 1,024-register sketch is summed at every interval's close). Ranks cannot
+ * exceed 33 with 32-bit hashes; above 50 a register would add nothing.
+ */
+#define HLL_FIX 50
+static const uint64_t fix_pow2[64] = {
+#define P4(k)                                                                            \
+    (1ull << (HLL_FIX - (k))), (1ull << (HLL_FIX - (k)-1)), (1ull << (HLL_FIX - (k)-2)), \
+        (1ull << (HLL_FIX - (k)-3))
+    P4(0),  P4(4),  P4(8),  P4(12), P4(16),    P4(20),    P4(24), P4(28),
+    P4(32), P4(36), P4(40), P4(44), 1ull << 2, 1ull << 1, 1ull,   0, /* ranks 48-51 */
+    0,      0,      0,      0,      0,         0,         0,      0,
+    0,      0,      0,      0,
+#undef P4
+};
 
 double hk_hll16_est(const uint8_t *r)
 {
-    double sum = 0, m = 32, e;
+    double sum, m = 32, e;
+    uint64_t acc = 0;
     int zeros = 0;
 
-    for (int i = 0; i < 32; i++) {
-        int v = (r[i >> 1] >> ((i & 1) * 4)) & 15;
-        sum += inv_pow2[v];
-        zeros += v == 0;
+    for (int i = 0; i < 16; i++) {
+        acc += fix_pow2[r[i] & 15] + fix_pow2[r[i] >> 4];
+        zeros += ((r[i] & 15) == 0) + ((r[i] >> 4) == 0);
     }
+    sum = ldexp((double)acc, -HLL_FIX);
     e = 0.697 * m * m / sum;
     if (e <= 2.5 * m && zeros)
         e = m * log(m / zeros);
@@ -85,13 +94,16 @@ double hk_hll16_est(const uint8_t *r)
 
 double hk_hll_est(const uint8_t *r, int mi)
 {
-    double sum = 0, m = mi, e;
+    double sum, m = mi, e;
+    uint64_t a0 = 0, a1 = 0;
     int zeros = 0;
 
-    for (int i = 0; i < mi; i++) {
-        sum += inv_pow2[r[i] & 63];
-        zeros += r[i] == 0;
+    for (int i = 0; i < mi; i += 2) {
+        a0 += fix_pow2[r[i] & 63];
+        a1 += fix_pow2[r[i + 1] & 63];
+        zeros += (r[i] == 0) + (r[i + 1] == 0);
     }
+    sum = ldexp((double)(a0 + a1), -HLL_FIX);
     e = (0.7213 / (1 + 1.079 / m)) * m * m / sum;
     if (e <= 2.5 * m && zeros)
         e = m * log(m / zeros);

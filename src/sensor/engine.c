@@ -213,13 +213,6 @@ static void sample_release(struct hk_sensor *s, struct src_ent *e)
     e->sample = 0;
 }
 
-static struct src_ent *sample_owner(struct hk_sensor *s, const struct sample *sm)
-{
-    struct srctab *t = sm->v6 ? &s->t6 : &s->t4;
-
-    return &t->e[sm->owner];
-}
-
 void hk_sensor_classify_entry(struct hk_sensor *s, struct srctab *t, struct src_ent *e, bool final);
 
 /*
@@ -247,7 +240,10 @@ static void hll_fold(uint8_t e16[16], const uint8_t h256[256])
     }
 }
 
-/* A free sample, or one taken from an idle source (labelled first), or none. */
+/* A free sample, or one taken from an idle source (labelled first), or none. The four
+ * candidates' idleness is read from the samples themselves (seen), and the next four are
+ * fetched for the next call: their owners, anywhere in the table, are touched only for the
+ * one taken. */
 static uint32_t sample_alloc(struct hk_sensor *s)
 {
     uint32_t best = UINT32_MAX, best_last = UINT32_MAX;
@@ -256,12 +252,13 @@ static uint32_t sample_alloc(struct hk_sensor *s)
         return s->free_samples[--s->nfree] + 1;
     for (int k = 0; k < 4; k++) {
         uint32_t i = s->clock++ % s->o.max_samples;
-        struct src_ent *e = sample_owner(s, &s->samples[i]);
-        if (e->last_ms < best_last) {
-            best_last = e->last_ms;
+        if (s->samples[i].seen < best_last) {
+            best_last = s->samples[i].seen;
             best = i;
         }
     }
+    for (uint32_t k = 0; k < 4; k++)
+        __builtin_prefetch(&s->samples[(s->clock + k) % s->o.max_samples], 0, 3);
     /* Only sources idle for a minute give their sample up. */
     if (best == UINT32_MAX || best_last + 60000 > s->now_rel)
         return 0;
@@ -306,7 +303,7 @@ static bool sample_compact(struct sample *sm, uint32_t src)
         hb = dhash(x) & 255;
         sm->bloom[hb >> 6] |= 1ull << (hb & 63);
     }
-    sm->dropped += (uint32_t)(sm->n - j);
+    sm->dropped = (uint16_t)(sm->dropped + (sm->n - j));
     sm->n = (uint16_t)j;
     sm->ncompact++;
     return true;
@@ -343,6 +340,7 @@ static void sample_add(struct hk_sensor *s, struct srctab *t, struct src_ent *e,
         sm->n = 1;
         sm->dropped = 0;
         sm->ncompact = 0;
+        sm->seen = s->now_rel;
         memset(sm->bloom, 0, sizeof(sm->bloom));
         sm->d[0] = e->dst0;
         sm->tm.first = sm->tm.last = e->first_ms;
@@ -471,6 +469,28 @@ static inline struct src_ent *tab_lookup(const struct srctab *t, uint32_t key, c
         if (ent_is(t, b, bi, w, key, a6))
             return &b[w];
     return NULL;
+}
+
+/* Swaps an entry with the one before it in its bucket (both in use); returns its new place.
+ * Their samples follow them. */
+static struct src_ent *ent_swap_prev(struct hk_sensor *s, struct srctab *t, struct src_ent *e)
+{
+    struct src_ent tmp = e[-1];
+    uint32_t i = (uint32_t)(e - t->e);
+
+    e[-1] = *e;
+    *e = tmp;
+    if (e->sample)
+        s->samples[e->sample - 1].owner = i;
+    if (e[-1].sample)
+        s->samples[e[-1].sample - 1].owner = i - 1;
+    if (t->v6) {
+        uint8_t a[16];
+        memcpy(a, t->a6[i], 16);
+        memcpy(t->a6[i], t->a6[i - 1], 16);
+        memcpy(t->a6[i - 1], a, 16);
+    }
+    return e - 1;
 }
 
 /* Finds or makes the entry of a source. */
@@ -657,6 +677,16 @@ static bool monitored(const struct hk_sensor *s, const struct hk_pkt *p)
     return false;
 }
 
+/* The per-packet tests of the open minute, recomputed when it changes: its end (unix ms)
+ * and its start in ms since the time base (0 before the base). */
+static void minute_cache(struct hk_sensor *s)
+{
+    int64_t m = s->cur_min * 60000 - s->base_ms;
+
+    s->min_end_ms = (s->cur_min + 1) * 60000;
+    s->min_start_rel = m > 0 ? (uint32_t)m : 0;
+}
+
 static void start(struct hk_sensor *s, int64_t ms)
 {
     s->started = true;
@@ -665,14 +695,7 @@ static void start(struct hk_sensor *s, int64_t ms)
     s->first_min = s->cur_min;
     s->cur_hour = ms / 3600000;
     s->st.first_ms = ms;
-}
-
-/* The start of the open minute in ms since the time base (0 before the base). */
-static inline uint32_t min_start_rel(const struct hk_sensor *s)
-{
-    int64_t m = s->cur_min * 60000 - s->base_ms;
-
-    return m > 0 ? (uint32_t)m : 0;
+    minute_cache(s);
 }
 
 /* The options the per-packet path tests, read once per batch: the entry's byte stores
@@ -681,18 +704,26 @@ struct batch_opts {
     bool lan, darknet_mon, plot;
 };
 
+/*
+ * One packet. h is the source's hash, hdst the destination's; e is where the pipeline found
+ * the source's entry a few packets earlier (IPv4 only, else NULL). Packets processed since
+ * may have evicted or moved it, so it is taken only if it still holds this source (an
+ * address has at most one entry).
+ */
 static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const struct hk_pkt *p,
-                                                      uint32_t h, struct batch_opts bo)
+                                                      uint32_t h, uint32_t hdst, struct src_ent *e,
+                                                      struct batch_opts bo)
 {
     struct srctab *t = &s->t4;
-    struct src_ent *e;
-    uint32_t hdst, key = p->src;
+    uint32_t key = p->src;
     uint8_t pbit = proto_bit(p->proto);
     bool fresh, again, first_contact = false;
     int64_t ms = p->ts_ns / 1000000;
 
-    if (__builtin_expect(ms >= (s->cur_min + 1) * 60000, 0))
+    if (__builtin_expect(ms >= s->min_end_ms, 0)) {
         hk_ports_close_minute(s, ms / 60000);
+        minute_cache(s);
+    }
     if (ms > s->now_ms) {
         s->now_ms = ms;
         s->now_rel = ms > s->base_ms ? (uint32_t)(ms - s->base_ms) : 0;
@@ -707,13 +738,20 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
     if (p->v6) {
         t = &s->t6;
         key = h;
+        e = tab_get(s, t, key, p->src6, h, &fresh);
+    } else if (e && e->key == key && e->probes) {
+        fresh = false;
+    } else {
+        e = tab_get(s, t, key, NULL, h, &fresh);
     }
-    hdst = p->v6 ? hk_hash_v6(p->dst6) : dhash(p->dst);
-    e = tab_get(s, t, key, p->v6 ? p->src6 : NULL, h, &fresh);
+    /* Busier sources move towards the front of their bucket, where the lookup (and the
+     * prefetch ahead of it) looks first. */
+    if (((e - t->e) & (HK_WAYS - 1)) && e[-1].probes < e->probes)
+        e = ent_swap_prev(s, t, e);
     /* A single-port source already counted on this port in this minute: the port's
      * distinct-source sketch and source sample have it (both ignore repeats). */
     again = !fresh && e->nports_listed == 1 && e->ports[0] == p->dport && e->protos == pbit &&
-            e->last_ms >= min_start_rel(s);
+            e->last_ms >= s->min_start_rel;
     if (fresh) {
         e->first_ms = s->now_rel;
         e->dst0 = p->dst;
@@ -737,6 +775,8 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
         port_note(e, p->dport);
     if (p->dst != e->dst0)
         e->flags |= F_MULTI;
+    if (e->sample)
+        s->samples[e->sample - 1].seen = s->now_rel;
     if ((e->flags & F_FINAL) && e->sample) {
         /* A final sample counts the destinations; for IPv4 the entry's own sketch is
          * folded from it if the sample is ever taken away (hll_fold). */
@@ -754,50 +794,71 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
         plot_check(s, p);
 }
 
-/* Software pipeline over the batch: the bucket of packet i is prefetched 32 packets ahead of
- * its processing, and 12 packets ahead the entry is looked at so that its strategy sample
- * (header and the sketch register about to change) is prefetched too. */
+/*
+ * Software pipeline over the batch: the bucket of packet i is prefetched 32 packets ahead of
+ * its processing; 12 packets ahead the bucket is searched, and the entry found (or, for a
+ * source not there when its home bucket is full, the other bucket of the pair) and its
+ * strategy sample (header and the sketch register about to change) are prefetched. The
+ * entry's address is handed on to the processing, which checks it still holds the source.
+ */
 #define PF_BUCKET 32
 #define PF_SAMPLE 12
 
 /* always_inline: a separate prefetch function has no visible effect, so GCC's IPA marks it
- * const and deletes the calls (with plain inline, the binary had no prefetch at all). */
+ * const and deletes the calls (with plain inline, the binary had no prefetch at all). A
+ * bucket is four lines, kept roughly in decreasing order of probes (one()), so a busy
+ * source is nearly always in the first two: only those are fetched ahead. */
 static inline __attribute__((always_inline)) void
 prefetch_bucket(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h)
 {
     const struct srctab *t = q->v6 ? &s->t6 : &s->t4;
     const char *b = (const char *)(t->e + (size_t)bucket_of(h, t->nb) * HK_WAYS);
 
-    /* Two prefetches: the adjacent-line prefetcher brings each line's pair. */
     __builtin_prefetch(b, 1, 3);
-    __builtin_prefetch(b + 128, 1, 3);
+    __builtin_prefetch(b + 64, 1, 3);
 }
 
-static inline __attribute__((always_inline)) void
-prefetch_sample(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h)
+/* Looks for the source in the first two ways of its bucket (fetched 20 packets ago). Not
+ * there, the other two ways and, when the table is dense, the other bucket of the pair are
+ * fetched for the full lookup 12 packets later. */
+static inline __attribute__((always_inline)) struct src_ent *
+locate(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h, uint32_t hdst, bool dense)
 {
-    const struct src_ent *b;
-    const struct sample *sm;
+    struct src_ent *b;
+    uint32_t hb;
 
     if (q->v6)
-        return;
-    b = s->t4.e + (size_t)bucket_of(h, s->t4.nb) * HK_WAYS;
-    for (int w = 0; w < HK_WAYS; w++) {
+        return NULL;
+    hb = bucket_of(h, s->t4.nb);
+    b = s->t4.e + (size_t)hb * HK_WAYS;
+    for (int w = 0; w < 2; w++) {
         if (b[w].key != q->src || !b[w].probes)
             continue;
         if (b[w].sample) {
-            sm = &s->samples[b[w].sample - 1];
+            const struct sample *sm = &s->samples[b[w].sample - 1];
             __builtin_prefetch(sm, 1, 3);
-            __builtin_prefetch(&sm->h[dhash(q->dst) >> 24], 1, 3);
+            __builtin_prefetch(&sm->h[hdst >> 24], 1, 3);
         }
-        return;
+        return &b[w];
     }
+    if (b[1].probes) {
+        __builtin_prefetch(&b[2], 1, 3);
+        __builtin_prefetch(&b[3], 1, 3);
+        if (dense && (hb ^ 1) < s->t4.nb) {
+            const char *o = (const char *)(s->t4.e + (size_t)(hb ^ 1) * HK_WAYS);
+            for (int k = 0; k < HK_WAYS; k++)
+                __builtin_prefetch(o + 64 * k, 1, 3);
+        }
+    }
+    return NULL;
 }
 
 void hk_sensor_batch(struct hk_sensor *s, const struct hk_pkt *p, size_t n)
 {
-    uint32_t h[64];
+    uint32_t h[64], hd[64];
+    struct src_ent *ep[64];
     const struct batch_opts bo = {s->o.lan, s->o.nmonitor && !s->o.lan, s->o.nplot > 0};
+    const bool dense = s->t4.count * 2 >= (uint64_t)s->t4.nb * HK_WAYS;
 
     if (!n)
         return;
@@ -809,11 +870,15 @@ void hk_sensor_batch(struct hk_sensor *s, const struct hk_pkt *p, size_t n)
             h[i & 63] = q->v6 ? hk_hash_v6(q->src6) : hk_mix32(q->src);
             prefetch_bucket(s, q, h[i & 63]);
         }
-        if (i >= PF_SAMPLE && i - PF_SAMPLE < n)
-            prefetch_sample(s, &p[i - PF_SAMPLE], h[(i - PF_SAMPLE) & 63]);
+        if (i >= PF_SAMPLE && i - PF_SAMPLE < n) {
+            size_t k = i - PF_SAMPLE;
+            const struct hk_pkt *q = &p[k];
+            hd[k & 63] = q->v6 ? hk_hash_v6(q->dst6) : dhash(q->dst);
+            ep[k & 63] = locate(s, q, h[k & 63], hd[k & 63], dense);
+        }
         if (i >= PF_BUCKET) {
             size_t k = i - PF_BUCKET;
-            one(s, &p[k], h[k & 63], bo);
+            one(s, &p[k], h[k & 63], hd[k & 63], ep[k & 63], bo);
             if (bo.lan && (k & 15) == 15)
                 hk_lan_expire(s);
         }
@@ -859,7 +924,10 @@ static uint32_t targets_of(const struct hk_sensor *s, const struct src_ent *e)
             t = 2;
     } else {
         const struct sample *sm = &s->samples[e->sample - 1];
-        if (sm->n < HK_SAMPLE_K) /* exact while the sample is not full */
+        /* Exact until the label is final: sm->n reaches HK_SAMPLE_K just before the last
+         * classification, which still reads the destinations (the bytes become a sketch
+         * only after it). */
+        if (!(e->flags & F_FINAL))
             t = sm->n + sm->dropped;
         else /* then a 256-register sketch: about 6.5 % (less below ~600) */
             t = (uint32_t)(hk_hll_est(sm->h, 256) + 0.5) + sm->dropped;

@@ -6,6 +6,7 @@
  * the human summary; and address and prefix parsing and formatting.
  */
 #include <arpa/inet.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -150,7 +151,7 @@ static void tcpmix_fmt(uint8_t m, char *out, size_t n)
 /* ---- a profile line without stdio formatting (millions may be written) ---- */
 
 struct line {
-    char b[768];
+    char b[2048]; /* an alert names up to 20 sources, IPv6 ones up to 41 bytes each */
     size_t n;
 };
 
@@ -328,40 +329,85 @@ void hk_sensor_json_profile(FILE *f, const struct hk_profile *p)
     (void)fwrite(l.b, 1, l.n, f);
 }
 
+/* A number with two decimals the way printf's "%.2f" writes it (alerts' magnitudes, baselines
+ * and confidences are never negative, but a NaN or a negative value still prints as such). */
+static void app_f2(struct line *l, double v)
+{
+    char t[48];
+
+    if (v >= 0 && v < 1e12) {
+        double x = v * 100;
+        uint64_t q = (uint64_t)x;
+        double fr = x - (double)q;
+        /* Near a half the product's own rounding could decide: printf settles those. */
+        if (fabs(fr - 0.5) > 1e-6) {
+            q += fr > 0.5;
+            app_u(l, q / 100);
+            t[0] = '.';
+            t[1] = (char)('0' + q / 10 % 10);
+            t[2] = (char)('0' + q % 10);
+            t[3] = '\0';
+            app(l, t);
+            return;
+        }
+    }
+    (void)snprintf(t, sizeof(t), "%.2f", v);
+    app(l, t);
+}
+
 void hk_sensor_json_alert(FILE *f, const struct hk_alert *a)
 {
-    char t[40], st[40], src[64];
+    struct line l;
 
-    hk_fmt_time_ms(a->ts_ms, t);
-    hk_fmt_time_ms(a->interval_start_ms, st);
-    (void)fprintf(f,
-                  "{\"type\":\"alert\",\"alert\":\"%s\",\"time\":\"%s\",\"port\":%u,"
-                  "\"proto\":\"%s\",\"magnitude\":%.2f",
-                  a->type == HK_ALERT_PORT_SURGE ? "port-surge" : "worm-source", t, a->port,
-                  hk_port_proto_name(a->proto), a->magnitude);
-    if (a->type == HK_ALERT_PORT_SURGE)
-        (void)fprintf(f,
-                      ",\"interval_start\":\"%s\",\"count\":%u,\"baseline\":%.2f,"
-                      "\"threshold\":%.2f",
-                      st, a->count, a->baseline, a->threshold);
-    (void)fputs(",\"sources\":[", f);
+    l.n = 0;
+    app(&l, "{\"type\":\"alert\",\"alert\":\"");
+    app(&l, a->type == HK_ALERT_PORT_SURGE ? "port-surge" : "worm-source");
+    app(&l, "\",\"time\":\"");
+    app_time(&l, a->ts_ms);
+    app(&l, "\",\"port\":");
+    app_u(&l, a->port);
+    app(&l, ",\"proto\":\"");
+    app(&l, hk_port_proto_name(a->proto));
+    app(&l, "\",\"magnitude\":");
+    app_f2(&l, a->magnitude);
+    if (a->type == HK_ALERT_PORT_SURGE) {
+        app(&l, ",\"interval_start\":\"");
+        app_time(&l, a->interval_start_ms);
+        app(&l, "\",\"count\":");
+        app_u(&l, a->count);
+        app(&l, ",\"baseline\":");
+        app_f2(&l, a->baseline);
+        app(&l, ",\"threshold\":");
+        app_f2(&l, a->threshold);
+    }
+    app(&l, ",\"sources\":[");
     for (int i = 0; i < a->nsrc; i++) {
-        hk_addr_fmt(&a->srcs[i], src, sizeof(src));
-        (void)fprintf(f, "%s\"%s\"", i ? "," : "", src);
+        app(&l, i ? ",\"" : "\"");
+        app_addr(&l, &a->srcs[i]);
+        app(&l, "\"");
     }
-    (void)fputc(']', f);
+    app(&l, "]");
     if (a->type == HK_ALERT_WORM_SOURCE) {
-        hk_addr_fmt(&a->prof.src, src, sizeof(src));
-        (void)fprintf(f,
-                      ",\"src\":\"%s\",\"strategy\":\"%s\",\"kind\":\"%s\",\"probes\":%u,"
-                      "\"confidence\":%.2f,\"ports\":[",
-                      src, hk_strat_name(a->prof.strategy), hk_kind_name(a->prof.kind),
-                      a->prof.probes, a->prof.confidence);
-        for (int i = 0; i < a->prof.nports_listed; i++)
-            (void)fprintf(f, "%s%u", i ? "," : "", a->prof.ports[i]);
-        (void)fputc(']', f);
+        app(&l, ",\"src\":\"");
+        app_addr(&l, &a->prof.src);
+        app(&l, "\",\"strategy\":\"");
+        app(&l, hk_strat_name(a->prof.strategy));
+        app(&l, "\",\"kind\":\"");
+        app(&l, hk_kind_name(a->prof.kind));
+        app(&l, "\",\"probes\":");
+        app_u(&l, a->prof.probes);
+        app(&l, ",\"confidence\":");
+        app_f2(&l, a->prof.confidence);
+        app(&l, ",\"ports\":[");
+        for (int i = 0; i < a->prof.nports_listed; i++) {
+            if (i)
+                app(&l, ",");
+            app_u(&l, a->prof.ports[i]);
+        }
+        app(&l, "]");
     }
-    (void)fputs("}\n", f);
+    app(&l, "}\n");
+    (void)fwrite(l.b, 1, l.n, f);
 }
 
 void hk_sensor_json_port_iv(FILE *f, const struct hk_port_iv *iv)

@@ -296,12 +296,15 @@ hk_err hk_pcap_open(const char *path, struct hk_pcap **out, struct hk_errmsg *em
         goto out;
     }
     if (st.st_size >= 24) {
-        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        /* Not MAP_POPULATE: mapping a 7 GB capture up front cost 0.35 s more system time
+         * than faulting it in as it is read, with the kernel's read-ahead told the pattern
+         * (MADV_SEQUENTIAL also lets it drop pages behind the reader). */
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (m == MAP_FAILED) {
             err = hk_errf(em, HK_EIO, "cannot map '%s': %s", path, strerror(errno));
             goto out;
         }
-        (void)madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL | MADV_WILLNEED);
+        (void)madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
         r->base = m;
         r->size = (size_t)st.st_size;
         r->mapped = true;

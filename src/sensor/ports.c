@@ -128,28 +128,43 @@ static void ptab_clear(struct port_tab *t)
 }
 
 /* Bottom-k: keeps the HK_PORT_SAMPLE sources with the smallest hashes (rarely reached: only
- * a hash below the current largest kept one gets here). */
+ * a hash below the current largest kept one gets here). The hash (hk_mix32) is a bijection
+ * of the IPv4 address, so an equal hash is the same source. The slot of the largest kept
+ * hash is remembered, so a replacement is one store and one pass to find the new largest. */
 static void sample_src(struct port_slot *sl, uint32_t h, uint32_t src)
 {
-    uint32_t imax = 0;
+    uint32_t n = sl->nsamp, mx = 0, im = 0;
 
-    for (uint32_t i = 0; i < sl->nsamp; i++)
-        if (sl->samp_h[i] == h && sl->samp_src[i] == src)
+#ifdef __SSE2__
+    if (n == HK_PORT_SAMPLE) {
+        const __m128i v = _mm_set1_epi32((int)h);
+        __m128i eq = _mm_setzero_si128();
+        for (uint32_t i = 0; i < HK_PORT_SAMPLE; i += 4)
+            eq = _mm_or_si128(
+                eq,
+                _mm_cmpeq_epi32(v, _mm_loadu_si128((const __m128i *)(const void *)&sl->samp_h[i])));
+        if (_mm_movemask_epi8(eq))
             return;
-    if (sl->nsamp < HK_PORT_SAMPLE) {
-        sl->samp_h[sl->nsamp] = h;
-        sl->samp_src[sl->nsamp++] = src;
+    } else
+#endif
+        for (uint32_t i = 0; i < n; i++)
+            if (sl->samp_h[i] == h)
+                return;
+    if (n < HK_PORT_SAMPLE) {
+        sl->samp_h[n] = h;
+        sl->samp_src[n] = src;
+        sl->nsamp = (uint16_t)++n;
     } else {
-        for (uint32_t i = 1; i < sl->nsamp; i++)
-            if (sl->samp_h[i] > sl->samp_h[imax])
-                imax = i;
-        sl->samp_h[imax] = h;
-        sl->samp_src[imax] = src;
+        sl->samp_h[sl->imax] = h;
+        sl->samp_src[sl->imax] = src;
     }
-    sl->maxh = 0;
-    for (uint32_t i = 0; i < sl->nsamp; i++)
-        if (sl->samp_h[i] > sl->maxh)
-            sl->maxh = sl->samp_h[i];
+    for (uint32_t i = 0; i < n; i++) {
+        bool gt = sl->samp_h[i] > mx;
+        mx = gt ? sl->samp_h[i] : mx;
+        im = gt ? i : im;
+    }
+    sl->maxh = mx;
+    sl->imax = (uint16_t)im;
 }
 
 /* Misra-Gries with four counters: a destination that takes more than a fifth of the port's
@@ -366,12 +381,11 @@ static void merge_hour(struct hk_sensor *s, const struct port_slot *m)
     if (!h)
         return;
     h->packets += m->packets;
+    /* Unconditional stores, so that the compiler makes these byte-wise maxima (pmaxub). */
     for (size_t i = 0; i < sizeof(m->hs); i++)
-        if (m->hs[i] > h->hs[i])
-            h->hs[i] = m->hs[i];
+        h->hs[i] = m->hs[i] > h->hs[i] ? m->hs[i] : h->hs[i];
     for (size_t i = 0; i < sizeof(m->hd); i++)
-        if (m->hd[i] > h->hd[i])
-            h->hd[i] = m->hd[i];
+        h->hd[i] = m->hd[i] > h->hd[i] ? m->hd[i] : h->hd[i];
 }
 
 static void close_hour(struct hk_sensor *s)
@@ -392,7 +406,7 @@ void hk_ports_close_minute(struct hk_sensor *s, int64_t next_min)
     struct port_tab *t = &s->pm;
     struct hk_alert *pa = NULL;
     int na = 0;
-    uint32_t top[HK_SERIES_TOP];
+    struct hk_port_iv top[HK_SERIES_TOP];
     uint64_t topv[HK_SERIES_TOP];
     int ntop = 0;
     int64_t start_ms = s->cur_min * 60000;
@@ -430,17 +444,14 @@ void hk_ports_close_minute(struct hk_sensor *s, int64_t next_min)
                     pos--;
                 }
                 topv[pos] = sl->packets;
-                top[pos] = k;
+                top[pos] = iv;
                 if (ntop < HK_SERIES_TOP)
                     ntop++;
             }
         }
     }
-    for (int i = 0; i < ntop; i++) {
-        struct hk_port_iv iv;
-        iv_of(&t->s[t->used[top[i]]], start_ms, 60, &iv);
-        series_add(s, &iv);
-    }
+    for (int i = 0; i < ntop; i++)
+        series_add(s, &top[i]);
     for (int i = 0; i < na; i++)
         hk_emit_alert(s, &pa[i]);
     free(pa);

@@ -78,9 +78,11 @@ struct sample {
     uint8_t used;
     uint16_t n;
     /* Destinations dropped by compactions: while a hybrid's label waits for more of its
-     * local sweep, the sample keeps its own-/24 destinations and the latest others. */
-    uint32_t dropped;
-    uint32_t ncompact;
+     * local sweep, the sample keeps its own-/24 destinations and the latest others (at most
+     * 1,024 compactions of at most 48 each, so 16 bits hold it). */
+    uint16_t dropped;
+    uint16_t ncompact;
+    uint32_t seen; /* the owner's last packet, ms since the time base: the idlest is taken */
     struct cls_times {
         uint32_t first, last;   /* ms since the time base */
         uint32_t lfirst, llast; /* the same for destinations in the source's /24 */
@@ -103,7 +105,8 @@ struct cls_space {
 
 struct port_slot {
     uint32_t key; /* (proto index << 16 | port) + 1; 0 free */
-    uint32_t nsamp;
+    uint16_t nsamp;
+    uint16_t imax; /* the slot of the largest kept hash (maxh) */
     uint64_t packets;
     uint32_t hh_dst[4]; /* Misra-Gries heavy hitters among destinations (flood victims) */
     uint32_t hh_cnt[4];
@@ -166,6 +169,8 @@ struct hk_sensor {
     int64_t base_ms;        /* unix ms of the time base */
     bool started;
     int64_t cur_min, cur_hour; /* absolute minute / hour numbers of the open intervals */
+    int64_t min_end_ms;        /* unix ms at which the open minute ends */
+    uint32_t min_start_rel;    /* its start in ms since the time base (0 before it) */
     int64_t first_min;
     uint64_t minutes_closed;
     int64_t now_ms;

@@ -7,6 +7,7 @@
  * (backscatter, floods and spoofed floods are never scans; port scans), the tool
  * fingerprints, the fixed entry size and eviction at the cap, and the JSON field names.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -349,6 +350,64 @@ static void test_json_fields(void **state)
     free(buf);
 }
 
+/* Alert lines are written without printf, but their two-decimal numbers read exactly as
+ * printf's "%.2f" would write them, half-way cases included; the whole line is valid JSON
+ * with every source listed (twenty IPv6 addresses fit). */
+static void test_alert_json_numbers(void **state)
+{
+    static const double tricky[] = {0,       0.005,  0.015,    0.125,        0.375, 1.005, 2.675,
+                                    1.0 / 3, 99.995, 0.994999, 1e11 + 0.125, 5e12,  12.345};
+    uint32_t x = 99;
+    struct hk_alert a;
+
+    (void)state;
+    for (int i = 0; i < 20000; i++) {
+        char *buf = NULL, want[64], got[64];
+        size_t len = 0;
+        const char *q;
+        FILE *f = open_memstream(&buf, &len);
+        double v;
+        json_t *j;
+        x = hk_mix32(x + 0x9e3779b9u);
+        if (i < (int)(sizeof(tricky) / sizeof(tricky[0])))
+            v = tricky[i];
+        else if (i % 3 == 0)
+            v = (double)(x % 100000) / 1000.0; /* thousandths: many half-way cases */
+        else
+            v = ldexp((double)x, -(int)(x % 40));
+        memset(&a, 0, sizeof(a));
+        a.type = i % 2 ? HK_ALERT_PORT_SURGE : HK_ALERT_WORM_SOURCE;
+        a.ts_ms = 1767225600123;
+        a.interval_start_ms = 1767225600000;
+        a.port = 445;
+        a.proto = 6;
+        a.magnitude = v;
+        a.baseline = v / 3;
+        a.prof.confidence = v;
+        a.nsrc = i % 50 == 0 ? HK_ALERT_MAX_SRC : 1;
+        for (int k = 0; k < a.nsrc; k++) {
+            a.srcs[k].v6 = k % 2;
+            memset(a.srcs[k].a, 0xfe, a.srcs[k].v6 ? 16 : 4);
+        }
+        hk_sensor_json_alert(f, &a);
+        (void)fclose(f);
+        (void)snprintf(want, sizeof(want), "\"magnitude\":%.2f,", v);
+        q = strstr(buf, "\"magnitude\":");
+        assert_non_null(q);
+        (void)snprintf(got, strlen(want) + 1, "%s", q);
+        if (strcmp(got, want))
+            fprintf(stderr, "%.17g: %s, printf %s\n", v, got, want);
+        assert_string_equal(got, want);
+        if (i % 50 == 0) {
+            j = json_loads(buf, 0, NULL);
+            assert_non_null(j);
+            assert_int_equal(json_array_size(json_object_get(j, "sources")), a.nsrc);
+            json_decref(j);
+        }
+        free(buf);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_tools),
         cmocka_unit_test(test_entry_size_and_eviction),
         cmocka_unit_test(test_json_fields),
+        cmocka_unit_test(test_alert_json_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
  * entry skips its sketch while the sample counts, and the sample is folded back); the
  * per-port tables are reused minute after minute.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -195,12 +196,169 @@ static void test_port_tables_reused(void **state)
     (void)fclose(f);
 }
 
+/* Four sources filling one bucket in turn, then the last of them busy: it moves to the
+ * front of its bucket, where the lookup looks first; every source keeps its own counts and
+ * the busy one's strategy sample follows it (its owner is its new place). Fails without
+ * the reordering in one(). */
+static void test_busy_source_moves_front(void **state)
+{
+    struct hk_sensor *s = mk(1024, 64);
+    struct hk_pkt b[1];
+    uint32_t src[5], n = 0, home = UINT32_MAX;
+    int64_t t = (int64_t)(ST_T0 * 1e9);
+    struct hk_profile p;
+    const struct src_ent *e;
+
+    (void)state;
+    /* Five addresses with the same home bucket (the table does not grow below its cap of
+     * 240 buckets). */
+    for (uint32_t x = 1; n < 5; x++) {
+        uint32_t a = st_ip(10, 1, 0, 0) + x;
+        uint32_t hb = (uint32_t)(((uint64_t)hk_mix32(a) * s->t4.nb) >> 32);
+        if (home == UINT32_MAX)
+            home = hb;
+        if (hb == home)
+            src[n++] = a;
+    }
+    for (int i = 0; i < 5; i++) {
+        syn(&b[0], t, src[i], st_ip(198, 18, 0, 1), 23);
+        hk_sensor_batch(s, b, 1);
+        t += 1000000;
+    }
+    e = &s->t4.e[home * HK_WAYS];
+    assert_int_equal(e[0].key, src[0]);
+    assert_int_equal(e[3].key, src[3]);
+    for (int i = 0; i < 20; i++) { /* src[3]: 20 more probes, to 20 other hosts */
+        syn(&b[0], t, src[3], st_ip(198, 18, 1, (unsigned)i + 1), 23);
+        hk_sensor_batch(s, b, 1);
+        t += 1000000;
+    }
+    assert_int_equal(e[0].key, src[3]);
+    assert_int_equal(e[0].probes, 21);
+    assert_true(e[0].sample != 0);
+    assert_int_equal(s->samples[e[0].sample - 1].owner, home * HK_WAYS);
+    for (int i = 0; i < 5; i++) {
+        struct hk_addr a = st_addr(src[i]);
+        assert_int_equal(hk_sensor_lookup(s, &a, &p), HK_OK);
+        assert_int_equal(p.probes, i == 3 ? 21 : 1);
+        if (i == 3)
+            assert_int_equal(p.targets, 21);
+    }
+    hk_sensor_free(s);
+}
+
+/* The HyperLogLog estimators sum 2^-rank in fixed point: the same estimate as the
+ * floating-point sum on random registers (all sizes the sensor uses). */
+static double ref_est(const uint8_t *r, int m)
+{
+    double sum = 0, e;
+    int zeros = 0;
+
+    for (int i = 0; i < m; i++) {
+        sum += ldexp(1.0, -r[i]);
+        zeros += r[i] == 0;
+    }
+    e = (0.7213 / (1 + 1.079 / m)) * m * m / sum;
+    if (e <= 2.5 * m && zeros)
+        e = m * log((double)m / zeros);
+    return e;
+}
+
+static void test_hll_fixed_point(void **state)
+{
+    static const int sizes[] = {128, 256, 1024};
+    uint8_t r[1024], r16[16], w[32];
+    uint32_t x = 12345;
+
+    (void)state;
+    for (int round = 0; round < 2000; round++) {
+        int m = sizes[round % 3];
+        int fill = round % 40; /* from nearly empty (linear counting) to saturated */
+        for (int i = 0; i < m; i++) {
+            x = hk_mix32(x + 0x9e3779b9u);
+            r[i] = (uint8_t)((int)(x % 40) < fill ? 1 + (x >> 8) % 33 : 0);
+        }
+        double a = hk_hll_est(r, m), b = ref_est(r, m);
+        assert_true(fabs(a - b) <= 1e-9 * b);
+        for (int i = 0; i < 32; i++) {
+            x = hk_mix32(x + 1);
+            w[i] = (uint8_t)((int)(x % 40) < fill ? 1 + (x >> 8) % 15 : 0);
+        }
+        for (int i = 0; i < 16; i++)
+            r16[i] = (uint8_t)(w[2 * i] | (w[2 * i + 1] << 4));
+        {
+            double sum = 0, e;
+            int zeros = 0;
+            for (int i = 0; i < 32; i++) {
+                sum += ldexp(1.0, -w[i]);
+                zeros += w[i] == 0;
+            }
+            e = 0.697 * 32 * 32 / sum;
+            if (e <= 2.5 * 32 && zeros)
+                e = 32 * log(32.0 / zeros);
+            assert_true(fabs(hk_hll16_est(r16) - e) <= 1e-9 * e);
+        }
+    }
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* 3,000 sources on one port in one minute, some of them repeating: the port keeps exactly
+ * the HK_PORT_SAMPLE smallest source hashes (bottom-k), once each, with their addresses,
+ * and knows the largest of them and its slot. */
+static void test_port_bottom_k(void **state)
+{
+    enum { NS = 3000 };
+    struct hk_sensor *s = mk(1u << 16, 64);
+    struct hk_pkt b[1];
+    uint32_t h[NS], kept[HK_PORT_SAMPLE];
+    int64_t t = (int64_t)(ST_T0 * 1e9);
+    const struct port_slot *sl;
+    uint32_t ix;
+
+    (void)state;
+    for (int i = 0; i < NS; i++) {
+        uint32_t a = hk_mix32((uint32_t)i * 7919u + 3u) | 1u;
+        h[i] = hk_mix32(a);
+        for (int k = 0; k < 1 + (i % 3 == 0); k++) { /* a third of them twice */
+            /* Two ports each, so the "already counted this minute" shortcut does not
+             * apply: every packet reaches the sample. */
+            syn(&b[0], t, a, st_ip(198, 18, 0, 1), k ? 23 : 2323);
+            hk_sensor_batch(s, b, 1);
+            syn(&b[0], t + 1, a, st_ip(198, 18, 0, 2), 23);
+            hk_sensor_batch(s, b, 1);
+            t += 10000; /* 10 us: 3,000 sources well inside one minute */
+        }
+    }
+    ix = s->pm.dix[(0u << 16) | 23u];
+    assert_true(ix != 0);
+    sl = &s->pm.s[ix - 1];
+    assert_int_equal(sl->nsamp, HK_PORT_SAMPLE);
+    qsort(h, NS, sizeof(h[0]), cmp_u32);
+    memcpy(kept, sl->samp_h, sizeof(kept));
+    qsort(kept, HK_PORT_SAMPLE, sizeof(kept[0]), cmp_u32);
+    for (int i = 0; i < HK_PORT_SAMPLE; i++) {
+        assert_int_equal(kept[i], h[i]);
+        assert_int_equal(hk_mix32(sl->samp_src[i]), sl->samp_h[i]);
+    }
+    assert_int_equal(sl->maxh, h[HK_PORT_SAMPLE - 1]);
+    assert_int_equal(sl->samp_h[sl->imax], sl->maxh);
+    hk_sensor_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_growth_keeps_every_source),
         cmocka_unit_test(test_stolen_sample_folds_exactly),
         cmocka_unit_test(test_port_tables_reused),
+        cmocka_unit_test(test_busy_source_moves_front),
+        cmocka_unit_test(test_hll_fixed_point),
+        cmocka_unit_test(test_port_bottom_k),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
