@@ -16,10 +16,9 @@
 #include <sys/mman.h>
 
 #include "hikeshi/core.h"
+#include "sensor/ports_add.h"
 #include "sensor/sensor_int.h"
 
-void hk_port_add(struct hk_sensor *s, const struct hk_pkt *p, uint32_t hsrc, uint32_t hdst,
-                 bool again);
 void hk_ports_close_minute(struct hk_sensor *s, int64_t next_min);
 void hk_ports_finish(struct hk_sensor *s);
 hk_err hk_ports_init(struct hk_sensor *s);
@@ -615,9 +614,10 @@ static inline uint8_t tcpmix_bit(uint8_t fl)
     return 16;
 }
 
+/* The entry's protocol bit: 1 TCP, 2 UDP, 4 ICMP (v4 and v6), 8 other. */
 static inline uint8_t proto_bit(uint8_t proto)
 {
-    return proto == 6 ? 1 : proto == 17 ? 2 : (proto == 1 || proto == 58) ? 4 : 8;
+    return (uint8_t)(1u << pidx(proto));
 }
 
 static void trace_add(struct trace *tr, uint32_t rel, uint32_t dst)
@@ -775,15 +775,17 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
         port_note(e, p->dport);
     if (p->dst != e->dst0)
         e->flags |= F_MULTI;
-    if (e->sample)
-        s->samples[e->sample - 1].seen = s->now_rel;
-    if ((e->flags & F_FINAL) && e->sample) {
+    if (e->sample && (e->flags & F_FINAL)) {
         /* A final sample counts the destinations; for IPv4 the entry's own sketch is
          * folded from it if the sample is ever taken away (hll_fold). */
-        hll_add(s->samples[e->sample - 1].h, 8, hdst);
+        struct sample *sm = &s->samples[e->sample - 1];
+        sm->seen = s->now_rel;
+        hll_add(sm->h, 8, hdst);
         if (p->v6)
             hll16_add(e->hll, hdst);
     } else {
+        if (e->sample)
+            s->samples[e->sample - 1].seen = s->now_rel;
         hll16_add(e->hll, hdst);
         if ((e->flags & F_MULTI) && !(e->flags & F_FINAL))
             sample_add(s, t, e, p->dst, hdst);
@@ -853,35 +855,65 @@ locate(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h, uint32_t h
     return NULL;
 }
 
-void hk_sensor_batch(struct hk_sensor *s, const struct hk_pkt *p, size_t n)
-{
+/* The pipeline's ring: per packet in flight, the source's hash, the destination's and the
+ * entry found ahead. */
+struct ring {
     uint32_t h[64], hd[64];
     struct src_ent *ep[64];
+};
+
+static inline __attribute__((always_inline)) void
+stage_fetch(const struct hk_sensor *s, const struct hk_pkt *q, struct ring *r, size_t i)
+{
+    r->h[i & 63] = q->v6 ? hk_hash_v6(q->src6) : hk_mix32(q->src);
+    prefetch_bucket(s, q, r->h[i & 63]);
+}
+
+static inline __attribute__((always_inline)) void stage_locate(const struct hk_sensor *s,
+                                                               const struct hk_pkt *q,
+                                                               struct ring *r, size_t k, bool dense)
+{
+    r->hd[k & 63] = q->v6 ? hk_hash_v6(q->dst6) : dhash(q->dst);
+    r->ep[k & 63] = locate(s, q, r->h[k & 63], r->hd[k & 63], dense);
+}
+
+static inline __attribute__((always_inline)) void stage_one(struct hk_sensor *s,
+                                                            const struct hk_pkt *q, struct ring *r,
+                                                            size_t k, struct batch_opts bo)
+{
+    one(s, q, r->h[k & 63], r->hd[k & 63], r->ep[k & 63], bo);
+    if (bo.lan && (k & 15) == 15)
+        hk_lan_expire(s);
+}
+
+/* Packet i is fetched at step i, located at step i + PF_SAMPLE and processed at step
+ * i + PF_BUCKET; the steady part of the loop has no tests of where it is. */
+void hk_sensor_batch(struct hk_sensor *s, const struct hk_pkt *p, size_t n)
+{
+    struct ring r;
     const struct batch_opts bo = {s->o.lan, s->o.nmonitor && !s->o.lan, s->o.nplot > 0};
     const bool dense = s->t4.count * 2 >= (uint64_t)s->t4.nb * HK_WAYS;
+    size_t i = 0;
 
     if (!n)
         return;
     if (!s->started)
         start(s, p[0].ts_ns / 1000000);
-    for (size_t i = 0; i < n + PF_BUCKET; i++) {
-        if (i < n) {
-            const struct hk_pkt *q = &p[i];
-            h[i & 63] = q->v6 ? hk_hash_v6(q->src6) : hk_mix32(q->src);
-            prefetch_bucket(s, q, h[i & 63]);
-        }
-        if (i >= PF_SAMPLE && i - PF_SAMPLE < n) {
-            size_t k = i - PF_SAMPLE;
-            const struct hk_pkt *q = &p[k];
-            hd[k & 63] = q->v6 ? hk_hash_v6(q->dst6) : dhash(q->dst);
-            ep[k & 63] = locate(s, q, h[k & 63], hd[k & 63], dense);
-        }
-        if (i >= PF_BUCKET) {
-            size_t k = i - PF_BUCKET;
-            one(s, &p[k], h[k & 63], hd[k & 63], ep[k & 63], bo);
-            if (bo.lan && (k & 15) == 15)
-                hk_lan_expire(s);
-        }
+    for (; i < PF_BUCKET; i++) {
+        if (i < n)
+            stage_fetch(s, &p[i], &r, i);
+        if (i >= PF_SAMPLE && i - PF_SAMPLE < n)
+            stage_locate(s, &p[i - PF_SAMPLE], &r, i - PF_SAMPLE, dense);
+    }
+    for (; i < n; i++) {
+        stage_fetch(s, &p[i], &r, i);
+        stage_locate(s, &p[i - PF_SAMPLE], &r, i - PF_SAMPLE, dense);
+        stage_one(s, &p[i - PF_BUCKET], &r, i - PF_BUCKET, bo);
+    }
+    for (; i < n + PF_BUCKET; i++) {
+        if (i - PF_SAMPLE < n)
+            stage_locate(s, &p[i - PF_SAMPLE], &r, i - PF_SAMPLE, dense);
+        stage_one(s, &p[i - PF_BUCKET], &r, i - PF_BUCKET, bo);
     }
     if (s->o.lan)
         hk_lan_expire(s);

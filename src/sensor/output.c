@@ -114,40 +114,6 @@ void hk_fmt_time_ms(int64_t ms, char out[40])
                    tm.tm_sec % 100, frac % 1000);
 }
 
-static void protos_fmt(uint8_t pr, char *out, size_t n)
-{
-    static const char *const names[] = {"tcp", "udp", "icmp", "other"};
-    size_t len = 0;
-
-    out[0] = '\0';
-    for (int i = 0; i < 4; i++) {
-        if (!(pr & (1u << i)))
-            continue;
-        int k = snprintf(out + len, n - len, "%s%s", len ? "+" : "", names[i]);
-        if (k < 0 || (size_t)k >= n - len)
-            break;
-        len += (size_t)k;
-    }
-    if (!out[0])
-        (void)snprintf(out, n, "other");
-}
-
-static void tcpmix_fmt(uint8_t m, char *out, size_t n)
-{
-    static const char *const names[] = {"S", "SA", "R", "A", "F"};
-    size_t len = 0;
-
-    out[0] = '\0';
-    for (int i = 0; i < 5; i++) {
-        if (!(m & (1u << i)))
-            continue;
-        int k = snprintf(out + len, n - len, "%s%s", len ? "," : "", names[i]);
-        if (k < 0 || (size_t)k >= n - len)
-            break;
-        len += (size_t)k;
-    }
-}
-
 /* ---- a profile line without stdio formatting (millions may be written) ---- */
 
 struct line {
@@ -155,7 +121,8 @@ struct line {
     size_t n;
 };
 
-static void app(struct line *l, const char *s)
+/* Inlined, so that the length of a literal is a constant. */
+static inline __attribute__((always_inline)) void app(struct line *l, const char *s)
 {
     size_t k = strlen(s);
 
@@ -176,6 +143,40 @@ static void app_u(struct line *l, uint64_t v)
     } while (v);
     while (k && l->n < sizeof(l->b) - 1)
         l->b[l->n++] = t[--k];
+}
+
+/* The protocols seen ("tcp+udp"; "other" when none is known). */
+static void app_protos(struct line *l, uint8_t pr)
+{
+    static const char *const names[] = {"tcp", "udp", "icmp", "other"};
+    bool any = false;
+
+    for (int i = 0; i < 4; i++) {
+        if (!(pr & (1u << i)))
+            continue;
+        if (any)
+            app(l, "+");
+        app(l, names[i]);
+        any = true;
+    }
+    if (!any)
+        app(l, "other");
+}
+
+/* The TCP flag combinations seen ("S,SA"); nothing when none. */
+static void app_tcpmix(struct line *l, uint8_t m)
+{
+    static const char *const names[] = {"S", "SA", "R", "A", "F"};
+    bool any = false;
+
+    for (int i = 0; i < 5; i++) {
+        if (!(m & (1u << i)))
+            continue;
+        if (any)
+            app(l, ",");
+        app(l, names[i]);
+        any = true;
+    }
 }
 
 /* A non-negative number with prec decimals, or null when negative (unknown). */
@@ -226,38 +227,47 @@ static void app_addr(struct line *l, const struct hk_addr *a)
     }
 }
 
-/* RFC 3339 with milliseconds; the date and time of the last second are cached. */
+/* RFC 3339 with milliseconds. The date of the last day is cached (a profile's first and
+ * last times alternate, so a cached second would rarely serve); the time of day is written
+ * directly. */
 static void app_time(struct line *l, int64_t ms)
 {
-    static _Thread_local int64_t last_sec = INT64_MIN;
-    static _Thread_local char last[40];
-    int64_t sec = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-    char t[8];
-    int frac = (int)(ms - sec * 1000);
+    static _Thread_local int64_t last_day = INT64_MIN;
+    static _Thread_local char date[12];
+    int64_t day = ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000;
+    uint32_t r = (uint32_t)(ms - day * 86400000), sec = r / 1000;
+    char t[16];
 
-    if (sec != last_sec) {
-        hk_fmt_time_ms(sec * 1000, last);
-        last[19] = '\0'; /* up to the seconds */
-        last_sec = sec;
+    if (day != last_day) {
+        char full[40];
+        hk_fmt_time_ms(day * 86400000, full);
+        if (strlen(full) != 24 || full[10] != 'T') { /* a year outside 0-9999 */
+            hk_fmt_time_ms(ms, full);
+            app(l, full);
+            return;
+        }
+        memcpy(date, full, 11);
+        date[11] = '\0';
+        last_day = day;
     }
-    app(l, last);
-    t[0] = '.';
-    t[1] = (char)('0' + frac / 100);
-    t[2] = (char)('0' + frac / 10 % 10);
-    t[3] = (char)('0' + frac % 10);
-    t[4] = 'Z';
-    t[5] = '\0';
+    app(l, date);
+    put_dec(t, sec / 3600, 2);
+    t[2] = ':';
+    put_dec(t + 3, sec / 60 % 60, 2);
+    t[5] = ':';
+    put_dec(t + 6, sec % 60, 2);
+    t[8] = '.';
+    put_dec(t + 9, r % 1000, 3);
+    t[12] = 'Z';
+    t[13] = '\0';
     app(l, t);
 }
 
 void hk_sensor_json_profile(FILE *f, const struct hk_profile *p)
 {
     struct line l;
-    char proto[32], mix[32];
 
     l.n = 0;
-    protos_fmt(p->protos, proto, sizeof(proto));
-    tcpmix_fmt(p->tcpmix, mix, sizeof(mix));
     app(&l, "{\"type\":\"profile\",\"src\":\"");
     app_addr(&l, &p->src);
     app(&l, "\",\"first\":\"");
@@ -277,11 +287,11 @@ void hk_sensor_json_profile(FILE *f, const struct hk_profile *p)
     app(&l, "],\"nports\":");
     app_u(&l, p->nports);
     app(&l, ",\"proto\":\"");
-    app(&l, proto);
+    app_protos(&l, p->protos);
     app(&l, "\"");
-    if (mix[0]) {
+    if (p->tcpmix & 31) {
         app(&l, ",\"tcp_flags\":\"");
-        app(&l, mix);
+        app_tcpmix(&l, p->tcpmix);
         app(&l, "\"");
     }
     app(&l, ",\"replies\":");
