@@ -308,6 +308,31 @@ static bool sample_compact(struct sample *sm, uint32_t src)
     return true;
 }
 
+/* Whether the sample's destinations hold d (asked when the Bloom filter says maybe: with
+ * 64 destinations in 256 bits, about a fifth of new ones do). Four at a time. */
+static inline bool sample_has(const struct sample *sm, uint32_t d)
+{
+#ifdef __SSE2__
+    const __m128i v = _mm_set1_epi32((int)d);
+    int i = 0;
+
+    for (; i + 4 <= sm->n; i += 4) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)&sm->d[i]);
+        if (_mm_movemask_epi8(_mm_cmpeq_epi32(x, v)))
+            return true;
+    }
+    for (; i < sm->n; i++)
+        if (sm->d[i] == d)
+            return true;
+    return false;
+#else
+    for (int i = 0; i < sm->n; i++)
+        if (sm->d[i] == d)
+            return true;
+    return false;
+#endif
+}
+
 /* Checkpoints (distinct destinations) at which the label is recomputed. */
 static const uint64_t checkpoints = (1ull << 4) | (1ull << 8) | (1ull << 16) | (1ull << 32);
 
@@ -355,11 +380,8 @@ static void sample_add(struct hk_sensor *s, struct srctab *t, struct src_ent *e,
         return;
     }
     hb = hdst & 255;
-    if (sm->bloom[hb >> 6] & (1ull << (hb & 63))) {
-        for (int i = 0; i < sm->n; i++)
-            if (sm->d[i] == dst)
-                return;
-    }
+    if ((sm->bloom[hb >> 6] & (1ull << (hb & 63))) && sample_has(sm, dst))
+        return;
     sm->bloom[hb >> 6] |= 1ull << (hb & 63);
     sm->d[sm->n] = dst;
     sm->tm.last = s->now_rel;
@@ -718,7 +740,8 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
     uint32_t key = p->src;
     uint8_t pbit = proto_bit(p->proto);
     bool fresh, again, first_contact = false;
-    int64_t ms = p->ts_ns / 1000000;
+    /* Capture times are after 1970: the unsigned division is the cheaper one. */
+    int64_t ms = p->ts_ns >= 0 ? (int64_t)((uint64_t)p->ts_ns / 1000000) : p->ts_ns / 1000000;
 
     if (__builtin_expect(ms >= s->min_end_ms, 0)) {
         hk_ports_close_minute(s, ms / 60000);
