@@ -679,20 +679,25 @@ static void plot_check(struct hk_sensor *s, const struct hk_pkt *p)
     }
 }
 
-static bool monitored(const struct hk_sensor *s, const struct hk_pkt *p)
+static bool monitored6(const struct hk_sensor *s, const struct hk_pkt *p)
 {
-    if (p->v6) {
-        for (int i = 0; i < s->o.nmonitor; i++) {
-            const struct hk_sensor_prefix *q = &s->o.monitor[i];
-            int full = q->len / 8, rest = q->len % 8;
-            if (!q->addr.v6 || memcmp(q->addr.a, p->dst6, (size_t)full))
-                continue;
-            if (rest && ((q->addr.a[full] ^ p->dst6[full]) & (0xff00 >> rest)))
-                continue;
-            return true;
-        }
-        return false;
+    for (int i = 0; i < s->o.nmonitor; i++) {
+        const struct hk_sensor_prefix *q = &s->o.monitor[i];
+        int full = q->len / 8, rest = q->len % 8;
+        if (!q->addr.v6 || memcmp(q->addr.a, p->dst6, (size_t)full))
+            continue;
+        if (rest && ((q->addr.a[full] ^ p->dst6[full]) & (0xff00 >> rest)))
+            continue;
+        return true;
     }
+    return false;
+}
+
+/* Whether the destination is in the monitored space (a darknet's --monitor prefixes). */
+static inline bool monitored(const struct hk_sensor *s, const struct hk_pkt *p)
+{
+    if (p->v6)
+        return monitored6(s, p);
     for (int i = 0; i < s->nmon4; i++)
         if ((p->dst & s->mon_mask[i]) == s->mon_net[i])
             return true;

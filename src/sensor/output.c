@@ -132,17 +132,32 @@ static inline __attribute__((always_inline)) void app(struct line *l, const char
     }
 }
 
+/* A decimal integer, two digits per division. */
 static void app_u(struct line *l, uint64_t v)
 {
+    static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930"
+                                   "31323334353637383940414243444546474849505152535455565758596061"
+                                   "62636465666768697071727374757677787980818283848586878889909192"
+                                   "93949596979899";
     char t[24];
-    int k = 0;
+    int k = 24;
 
-    do {
-        t[k++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (k && l->n < sizeof(l->b) - 1)
-        l->b[l->n++] = t[--k];
+    while (v >= 100) {
+        uint32_t r = (uint32_t)(v % 100);
+        v /= 100;
+        t[--k] = pairs[2 * r + 1];
+        t[--k] = pairs[2 * r];
+    }
+    if (v >= 10) {
+        t[--k] = pairs[2 * v + 1];
+        t[--k] = pairs[2 * v];
+    } else {
+        t[--k] = (char)('0' + v);
+    }
+    if (l->n + (size_t)(24 - k) < sizeof(l->b)) {
+        memcpy(l->b + l->n, t + k, (size_t)(24 - k));
+        l->n += (size_t)(24 - k);
+    }
 }
 
 /* The protocols seen ("tcp+udp"; "other" when none is known). */

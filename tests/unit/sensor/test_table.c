@@ -301,6 +301,18 @@ static void test_hll_fixed_point(void **state)
     }
 }
 
+/* Linear counting over 32 bits reads its logarithms from a table: the same values as the
+ * formula for every number of zero bits. */
+static void test_lc32_table(void **state)
+{
+    (void)state;
+    for (int zeros = 1; zeros <= 32; zeros++) {
+        uint32_t bits = zeros == 32 ? 0 : 0xffffffffu >> zeros;
+        assert_true(hk_lc32_est(bits) == 32 * log(32.0 / zeros));
+    }
+    assert_true(hk_lc32_est(0xffffffffu) == 32 * log(32.0));
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -358,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_port_tables_reused),
         cmocka_unit_test(test_busy_source_moves_front),
         cmocka_unit_test(test_hll_fixed_point),
+        cmocka_unit_test(test_lc32_table),
         cmocka_unit_test(test_port_bottom_k),
     };
 
