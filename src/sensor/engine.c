@@ -839,13 +839,14 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
  * bucket is four lines, kept roughly in decreasing order of probes (one()), so a busy
  * source is nearly always in the first two: only those are fetched ahead. */
 static inline __attribute__((always_inline)) void
-prefetch_bucket(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h)
+prefetch_bucket(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h, bool dense)
 {
     const struct srctab *t = q->v6 ? &s->t6 : &s->t4;
     const char *b = (const char *)(t->e + (size_t)bucket_of(h, t->nb) * HK_WAYS);
 
     __builtin_prefetch(b, 1, 3);
-    __builtin_prefetch(b + 64, 1, 3);
+    if (!dense)
+        __builtin_prefetch(b + 64, 1, 3);
 }
 
 /* Looks for the source in the first two ways of its bucket (fetched 20 packets ago). Not
@@ -861,7 +862,7 @@ locate(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h, uint32_t h
         return NULL;
     hb = bucket_of(h, s->t4.nb);
     b = s->t4.e + (size_t)hb * HK_WAYS;
-    for (int w = 0; w < 2; w++) {
+    for (int w = 0; w < (dense ? 1 : 2); w++) {
         if (b[w].key != q->src || !b[w].probes)
             continue;
         if (b[w].sample) {
@@ -871,7 +872,9 @@ locate(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h, uint32_t h
         }
         return &b[w];
     }
-    if (b[1].probes) {
+    if (dense ? b[0].probes != 0 : b[1].probes != 0) {
+        if (dense)
+            __builtin_prefetch(&b[1], 1, 3);
         __builtin_prefetch(&b[2], 1, 3);
         __builtin_prefetch(&b[3], 1, 3);
         if (dense && (hb ^ 1) < s->t4.nb) {
@@ -891,10 +894,10 @@ struct ring {
 };
 
 static inline __attribute__((always_inline)) void
-stage_fetch(const struct hk_sensor *s, const struct hk_pkt *q, struct ring *r, size_t i)
+stage_fetch(const struct hk_sensor *s, const struct hk_pkt *q, struct ring *r, size_t i, bool dense)
 {
     r->h[i & 63] = q->v6 ? hk_hash_v6(q->src6) : hk_mix32(q->src);
-    prefetch_bucket(s, q, r->h[i & 63]);
+    prefetch_bucket(s, q, r->h[i & 63], dense);
 }
 
 static inline __attribute__((always_inline)) void stage_locate(const struct hk_sensor *s,
@@ -929,12 +932,12 @@ void hk_sensor_batch(struct hk_sensor *s, const struct hk_pkt *p, size_t n)
         start(s, p[0].ts_ns / 1000000);
     for (; i < PF_BUCKET; i++) {
         if (i < n)
-            stage_fetch(s, &p[i], &r, i);
+            stage_fetch(s, &p[i], &r, i, dense);
         if (i >= PF_SAMPLE && i - PF_SAMPLE < n)
             stage_locate(s, &p[i - PF_SAMPLE], &r, i - PF_SAMPLE, dense);
     }
     for (; i < n; i++) {
-        stage_fetch(s, &p[i], &r, i);
+        stage_fetch(s, &p[i], &r, i, dense);
         stage_locate(s, &p[i - PF_SAMPLE], &r, i - PF_SAMPLE, dense);
         stage_one(s, &p[i - PF_BUCKET], &r, i - PF_BUCKET, bo);
     }
