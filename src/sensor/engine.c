@@ -598,7 +598,8 @@ static inline uint8_t fingerprint(const struct hk_pkt *p)
 
 /* Tool byte: bits 0-2 the tools every SYN so far matched, bits 3-7 the SYNs seen (to 31). A
  * tool is named when it alone survives two SYNs or more; a coincidence in one packet (a
- * masscan IP ID that happens to be 54321) does not spoil the others. */
+ * masscan IP ID that happens to be 54321) does not spoil the others. A tool that has
+ * survived 31 SYNs is settled: later SYNs are not checked. */
 static inline void tool_update(struct src_ent *e, const struct hk_pkt *p)
 {
     uint8_t cnt = (uint8_t)(e->tool >> 3), mask = e->tool & 7;
@@ -634,12 +635,6 @@ static inline uint8_t tcpmix_bit(uint8_t fl)
     if (fl & HK_TH_ACK)
         return 8;
     return 16;
-}
-
-/* The entry's protocol bit: 1 TCP, 2 UDP, 4 ICMP (v4 and v6), 8 other. */
-static inline uint8_t proto_bit(uint8_t proto)
-{
-    return (uint8_t)(1u << pidx(proto));
 }
 
 static void trace_add(struct trace *tr, uint32_t rel, uint32_t dst)
@@ -743,7 +738,8 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
 {
     struct srctab *t = &s->t4;
     uint32_t key = p->src;
-    uint8_t pbit = proto_bit(p->proto);
+    uint32_t pi = pidx(p->proto);
+    uint8_t pbit = (uint8_t)(1u << pi);
     bool fresh, again, first_contact = false;
     /* Capture times are after 1970: the unsigned division is the cheaper one. */
     int64_t ms = p->ts_ns >= 0 ? (int64_t)((uint64_t)p->ts_ns / 1000000) : p->ts_ns / 1000000;
@@ -794,9 +790,10 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
         e->flags |= F_TRW_ANY;
     if (p->proto == 6) {
         e->tcpmix |= tcpmix_bit(p->flags);
-        /* After two SYNs with no tool left in the mask nothing can change: skip. */
+        /* After two SYNs with no tool left in the mask nothing can change, and after 31 a
+         * surviving tool is settled: skip. */
         if ((p->flags & (HK_TH_SYN | HK_TH_ACK | HK_TH_RST)) == HK_TH_SYN && !p->v6 &&
-            (e->tool < (2 << 3) || (e->tool & 7)))
+            e->tool < (31 << 3) && (e->tool < (2 << 3) || (e->tool & 7)))
             tool_update(e, p);
     }
     if (!p->resp)
@@ -819,7 +816,7 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
             sample_add(s, t, e, p->dst, hdst);
     }
     if (!p->resp)
-        hk_port_add(s, p, h, hdst, again);
+        hk_port_add(s, p, pi, h, hdst, again);
     if (bo.plot)
         plot_check(s, p);
 }

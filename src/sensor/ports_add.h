@@ -134,12 +134,15 @@ static inline void heavy_dst(struct port_slot *sl, uint32_t dst)
 #endif
 }
 
-/* again: the source was already counted on this port in this minute (the caller knows
- * from its entry), so the distinct-source sketch and the source sample are left alone. */
-static inline __attribute__((always_inline)) void
-hk_port_add(struct hk_sensor *s, const struct hk_pkt *p, uint32_t hsrc, uint32_t hdst, bool again)
+/* pi is pidx(p->proto). again: the source was already counted on this port in this minute
+ * (the caller knows from its entry), so the distinct-source sketch and the source sample are
+ * left alone. */
+static inline __attribute__((always_inline)) void hk_port_add(struct hk_sensor *s,
+                                                              const struct hk_pkt *p, uint32_t pi,
+                                                              uint32_t hsrc, uint32_t hdst,
+                                                              bool again)
 {
-    uint32_t pi = pidx(p->proto), port = pi < 3 ? p->dport : p->proto;
+    uint32_t port = pi < 3 ? p->dport : p->proto;
     struct port_slot *sl = slot_get(&s->pm, ((pi << 16) | port) + 1);
 
     if (!sl)
