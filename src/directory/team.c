@@ -607,7 +607,7 @@ fail:
 
 hk_err hk_team_get(struct hk_ctx *ctx, const char *ref, json_t **out)
 {
-    int64_t id;
+    int64_t id = 0;
     hk_err err = hk_team_resolve(ctx, ref, &id);
 
     return err ? err : hk_dir_team_json(ctx, id, true, out);

@@ -482,11 +482,14 @@ static inline bool fast_eth4tcp(const uint8_t *f, uint32_t cap, int64_t ts, stru
 }
 
 /* The reader's state is kept in locals and written back once: the decoder's byte stores
- * into the packets may alias anything, so fields of r would be reloaded every record. */
-static int mmap_batch(struct hk_pcap *r, struct hk_pkt *out, size_t max, size_t *n,
-                      struct hk_read_counts *c)
+ * into the packets may alias anything, so fields of r would be reloaded every record. The
+ * loop is instantiated per byte order, time unit and Ethernet-or-not (mmap_batch below), so
+ * none of those is tested per record. */
+static inline __attribute__((always_inline)) int mmap_loop(struct hk_pcap *r, struct hk_pkt *out,
+                                                           size_t max, size_t *n,
+                                                           struct hk_read_counts *c, const bool sw,
+                                                           const bool nano, const bool eth)
 {
-    const bool sw = r->swapped, nano = r->nano;
     const int lt = r->linktype;
     const uint8_t *const base = r->base;
     const size_t size = r->size;
@@ -513,7 +516,7 @@ static int mmap_batch(struct hk_pcap *r, struct hk_pkt *out, size_t max, size_t 
         off += 16 + cap;
         frames++;
         bytes += wire < cap ? cap : wire;
-        if (lt == HK_DLT_EN10MB && fast_eth4tcp(h + 16, cap, ts, &out[k])) {
+        if (eth && fast_eth4tcp(h + 16, cap, ts, &out[k])) {
             k++;
             continue;
         }
@@ -529,6 +532,16 @@ static int mmap_batch(struct hk_pcap *r, struct hk_pkt *out, size_t max, size_t 
     c->bytes += bytes;
     *n = k;
     return k == max ? 1 : 0;
+}
+
+static int mmap_batch(struct hk_pcap *r, struct hk_pkt *out, size_t max, size_t *n,
+                      struct hk_read_counts *c)
+{
+    if (r->linktype == HK_DLT_EN10MB && !r->swapped && !r->nano)
+        return mmap_loop(r, out, max, n, c, false, false, true);
+    if (r->linktype == HK_DLT_EN10MB && !r->swapped)
+        return mmap_loop(r, out, max, n, c, false, true, true);
+    return mmap_loop(r, out, max, n, c, r->swapped, r->nano, r->linktype == HK_DLT_EN10MB);
 }
 
 int hk_pcap_read_batch(struct hk_pcap *r, struct hk_pkt *out, size_t max, size_t *n,
