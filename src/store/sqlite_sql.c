@@ -114,14 +114,17 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_OBS_OPEN_IDS] = "SELECT DISTINCT io.observable_id FROM incident_observables io JOIN "
                           "incidents i ON i.id = io.incident_id WHERE i.state <> 'abandoned' AND "
                           "i.merged_into IS NULL",
+    /* Observable lookup: the newest 200. Ordered by the link table's key (equal to the
+     * joined id) so SQLite walks the primary key backwards and stops at 200; "ORDER BY r.id"
+     * read every report carrying the observable and sorted them (test_import_scale). */
     [HK_Q_OBS_INCIDENTS] =
         "SELECT i.id, i.title, i.state, i.severity, i.tlp, i.team, io.last_seen FROM "
         "incident_observables io JOIN incidents i ON i.id = io.incident_id WHERE "
-        "io.observable_id = ?1 ORDER BY i.id DESC LIMIT 200",
+        "io.observable_id = ?1 ORDER BY io.incident_id DESC LIMIT 200",
     [HK_Q_OBS_REPORTS] =
         "SELECT r.id, r.subject, r.state, r.tlp, r.reporter_id, r.incident_id, r.received_at "
         "FROM report_observables ro JOIN reports r ON r.id = ro.report_id WHERE "
-        "ro.observable_id = ?1 ORDER BY r.id DESC LIMIT 200",
+        "ro.observable_id = ?1 ORDER BY ro.report_id DESC LIMIT 200",
     [HK_Q_OBS_MOVE_INCIDENT] =
         "INSERT INTO incident_observables(observable_id, incident_id, last_seen) SELECT "
         "observable_id, ?2, last_seen FROM incident_observables WHERE incident_id = ?1 AND 1 "
@@ -527,12 +530,17 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_ROUTES_OF_INCIDENT] =
         "SELECT rr.report_id, rr.type, rr.observable, rr.team_id, rr.team, rr.match AS "
         "match_json FROM reports r JOIN report_routes rr ON rr.report_id = r.id WHERE "
-        "r.incident_id = ?1 ORDER BY r.id, rr.pos LIMIT 5000",
+        "r.incident_id = ?1 AND r.routed = 1 ORDER BY r.id, rr.pos LIMIT 5000",
     /* The incident-team rule: the earliest report with routes, its highest-ranked route
-     * (direct matches, then depth in the tree), then the first observable. */
+     * (direct matches, then depth in the tree), then the first observable. Only while the
+     * incident has no team (HK_Q_INCIDENT_SET_TEAM changes nothing otherwise). It runs for
+     * every report linked to an incident, so it must not walk the incident's reports:
+     * "r.routed = 1" selects the partial index reports_incident_routed (009), which holds
+     * only reports with routes (test_import_scale checks the plan and the VM steps). */
     [HK_Q_INCIDENT_ROUTE_TEAM] =
-        "SELECT rr.team FROM reports r JOIN report_routes rr ON rr.report_id = r.id WHERE "
-        "r.incident_id = ?1 ORDER BY r.id, rr.rank DESC, rr.pos LIMIT 1",
+        "SELECT rr.team FROM incidents i JOIN reports r ON r.incident_id = i.id JOIN "
+        "report_routes rr ON rr.report_id = r.id WHERE i.id = ?1 AND i.team = '' AND r.routed "
+        "= 1 ORDER BY r.id, rr.rank DESC, rr.pos LIMIT 1",
     [HK_Q_INCIDENT_SET_TEAM] = "UPDATE incidents SET team = ?2, updated_at = ?3 WHERE id = ?1 "
                                "AND team = ''",
 
