@@ -83,6 +83,9 @@
     Q(STAT_DUR_RESET)             \
     Q(STAT_DUR_FILL)              \
     Q(STAT_SLA_MET_SCAN)          \
+    Q(STAT_HIDDEN_INCIDENTS)      \
+    Q(STAT_HIDDEN_PACKED)         \
+    Q(STAT_HIDDEN_REPORTS)        \
     Q(STAT_BULK_ON)               \
     Q(STAT_BULK_OFF)              \
     Q(STAT_BULK_REPORTS)          \

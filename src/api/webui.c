@@ -232,12 +232,15 @@ hk_err api_stats_series(struct call *c)
  * figure the counters cannot give. The server keeps the last answer per thread while
  * nothing was committed since (SQLite data_version) and for at most 5 s (the SLA's
  * "breached" count moves with time), so a dashboard refreshed by many browsers costs one
- * scan per change, not one per request.
+ * scan per change, not one per request. The answer depends on who asks (TLP hides
+ * incidents and reports from handlers, stats_hidden.c), so it is kept for one viewer: the
+ * admin role (everything) or one user (a user's team changes only with a commit).
  */
 struct summary_cache {
     uint64_t data_version;
     uint64_t filled_ns;
     int64_t from, to;
+    int64_t viewer; /* whose answer: -1 admin (everything), else the user's id (TLP) */
     json_t *value;
 };
 static pthread_key_t scache_key;
@@ -276,6 +279,7 @@ hk_err api_stats_summary(struct call *c)
     int64_t from = 0, to = 0;
     const char *f = param(c, "from"), *t = param(c, "to");
     uint64_t dv, now_ns = hk_mono_ns();
+    int64_t viewer = c->ctx->who.role == HK_ROLE_ADMIN ? -1 : c->ctx->who.user_id;
     struct summary_cache *sc;
     json_t *s = NULL;
     bool csv;
@@ -290,7 +294,7 @@ hk_err api_stats_summary(struct call *c)
     dv = c->ctx->st->ops->data_version(c->ctx->st);
     sc = c->req->local ? NULL : scache_get();
     if (sc && sc->value && dv && sc->data_version == dv && sc->from == from && sc->to == to &&
-        now_ns - sc->filled_ns < 5000000000ull) {
+        sc->viewer == viewer && now_ns - sc->filled_ns < 5000000000ull) {
         s = json_incref(sc->value);
     } else {
         if ((err = hk_stats_summary(c->ctx, from, to, &s)))
@@ -302,6 +306,7 @@ hk_err api_stats_summary(struct call *c)
             sc->filled_ns = now_ns;
             sc->from = from;
             sc->to = to;
+            sc->viewer = viewer;
         }
     }
     if (!csv) {

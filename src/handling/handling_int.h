@@ -68,4 +68,44 @@ void hk_import_cache_obs_put(struct hk_import_cache *c, unsigned type, const cha
 int hk_import_cache_set_has(struct hk_import_cache *c, int64_t id);
 void hk_import_cache_set_add(struct hk_import_cache *c, int64_t id);
 
+/*
+ * What TLP hides from the caller in the statistics (stats_hidden.c): the restricted
+ * incidents and reports the caller may not read, in a time range ([from, to) in seconds,
+ * 0 = open; incidents by creation, reports by receipt). open_or_since (0 = no limit)
+ * keeps only the incidents still open or created at that time or later (the dashboard's
+ * needs). Empty for admin.
+ */
+struct hk_hidden_inc {
+    int64_t id, created_at, first_response_at, resolved_at;
+    bool has_fr, has_res, merged;
+    char state[16], severity[16];
+    char *team, *cls;
+};
+struct hk_hidden_rep {
+    int64_t received_at;
+    bool is_new;
+    char *cls, *source;
+};
+struct hk_hidden {
+    struct hk_hidden_inc *inc;
+    size_t ninc, cinc;
+    struct hk_hidden_rep *rep;
+    size_t nrep, crep;
+};
+#define HK_HIDDEN_INCIDENTS 1u
+#define HK_HIDDEN_REPORTS   2u
+hk_err hk_hidden_load(struct hk_ctx *ctx, int64_t from, int64_t to, int64_t open_or_since,
+                      unsigned what, struct hk_hidden *h);
+void hk_hidden_free(struct hk_hidden *h);
+/* The hidden incidents counted per key of dim and creation day: rows {key, pts} with pts
+ * "day:n,..." (the shape of HK_Q_STAT_DAILY_PACKED); *rows NULL for admin. */
+hk_err hk_hidden_packed(struct hk_ctx *ctx, int64_t from, int64_t to, const char *dim,
+                        json_t **rows);
+/* The counter key of a hidden row in dimension dim (none, class, team / source). */
+const char *hk_hidden_inc_key(const struct hk_hidden_inc *e, const char *dim);
+const char *hk_hidden_rep_key(const struct hk_hidden_rep *e, const char *dim);
+/* Whether the row is among the counted times to first response / to resolution. */
+bool hk_hidden_counts_f(const struct hk_hidden_inc *e);
+bool hk_hidden_counts_r(const struct hk_hidden_inc *e);
+
 #endif

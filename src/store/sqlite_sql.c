@@ -350,7 +350,8 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
      * from a bucket's lower bound ?2, and a range's durations by creation time. */
     [HK_Q_STAT_DUR_HIST] = "SELECT b, n FROM stat_dur_hist WHERE kind = ?1 AND n <> 0 ORDER BY b",
     [HK_Q_STAT_DUR_MEDIAN_FROM] = "SELECT d FROM stat_dur_order WHERE kind = ?1 AND d >= "
-                                  "coalesce(?2, -9000000000000000000) ORDER BY d LIMIT 2 OFFSET "
+                                  "coalesce(?2, -9000000000000000000) AND id NOT IN (SELECT value "
+                                  "FROM json_each(coalesce(?4, '[]'))) ORDER BY d LIMIT 2 OFFSET "
                                   "coalesce(?3, 0)",
     [HK_Q_STAT_DUR_RANGE] = "SELECT d FROM stat_dur_order INDEXED BY stat_dur_order_created WHERE "
                             "kind = ?1 AND created_at >= coalesce(?2, -9000000000000) AND "
@@ -393,6 +394,51 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
         "coalesce(?1, -9000000000000) AND created_at < coalesce(?2, 9000000000000) AND "
         "first_response_at - created_at <= CASE severity WHEN 'low' THEN ?3 WHEN 'medium' THEN "
         "?4 WHEN 'high' THEN ?5 ELSE ?6 END",
+    /* What TLP hides from a caller who is not admin (user ?1 of team ?2; access.c's rule):
+     * the restricted incidents created in [?3, ?4) (and, given ?5, only those still open or
+     * created at ?5 or later) that ?1 is not on and, for AMBER+STRICT, that are not of ?2;
+     * the reports received in [?3, ?4) that are
+     * restricted themselves or through their incident, not submitted by ?1, and that ?1
+     * may not read. Both start from the partial indexes of 010_stats_tlp.sql; times are
+     * named *_s so that they stay Unix seconds. The reports' range is tested on the outer
+     * row: on the join it made SQLite build a Bloom filter over the reports (6 ms). */
+    [HK_Q_STAT_HIDDEN_INCIDENTS] =
+        "SELECT id, created_at AS created_s, state, severity, team, rsit_class, "
+        "first_response_at AS first_response_s, resolved_at AS resolved_s, merged_into FROM "
+        "incidents AS x INDEXED BY incidents_restricted WHERE "
+        "x.tlp IN ('RED', 'AMBER+STRICT') AND x.created_at >= coalesce(?3, -9000000000000) AND "
+        "x.created_at < coalesce(?4, 9000000000000) AND (?5 IS NULL OR x.created_at >= ?5 OR "
+        "x.state NOT IN ('resolved', 'abandoned')) AND NOT EXISTS (SELECT 1 FROM "
+        "incident_members m WHERE m.incident_id = x.id AND m.user_id = coalesce(?1, 0)) AND NOT "
+        "(x.tlp = 'AMBER+STRICT' AND x.team <> '' AND x.team = coalesce(?2, ''))",
+    /* The same incidents (without ?5) counted per key of dimension ?5 (class, team; else
+     * '') and creation day, packed like HK_Q_STAT_DAILY_PACKED: one row per key. */
+    [HK_Q_STAT_HIDDEN_PACKED] =
+        "SELECT key, group_concat(d || ':' || n, ',') AS pts FROM (SELECT CASE ?5 WHEN 'class' "
+        "THEN x.rsit_class WHEN 'team' THEN x.team ELSE '' END AS key, x.created_at / 86400 AS "
+        "d, count(*) AS n FROM incidents AS x INDEXED BY incidents_restricted WHERE x.tlp IN "
+        "('RED', 'AMBER+STRICT') AND x.created_at >= coalesce(?3, -9000000000000) AND "
+        "x.created_at < coalesce(?4, 9000000000000) AND NOT EXISTS (SELECT 1 FROM "
+        "incident_members m WHERE m.incident_id = x.id AND m.user_id = coalesce(?1, 0)) AND NOT "
+        "(x.tlp = 'AMBER+STRICT' AND x.team <> '' AND x.team = coalesce(?2, '')) GROUP BY 1, 2) "
+        "GROUP BY key",
+    [HK_Q_STAT_HIDDEN_REPORTS] =
+        "SELECT x.received_at AS received_s, x.rsit_class, x.source, x.state FROM reports AS x "
+        "WHERE x.id IN "
+        "(SELECT id FROM reports INDEXED BY reports_restricted WHERE tlp IN ('RED', "
+        "'AMBER+STRICT') AND received_at >= coalesce(?3, -9000000000000) AND received_at < "
+        "coalesce(?4, 9000000000000) UNION SELECT r.id FROM incidents AS i INDEXED BY "
+        "incidents_restricted JOIN reports AS r ON r.incident_id = i.id WHERE i.tlp IN ('RED', "
+        "'AMBER+STRICT')) AND x.received_at >= coalesce(?3, -9000000000000) AND x.received_at < "
+        "coalesce(?4, 9000000000000) AND x.reporter_id IS NOT coalesce(?1, 0) AND NOT ((x.tlp "
+        "NOT IN ('RED', 'AMBER+STRICT') OR EXISTS (SELECT 1 FROM incident_members m WHERE "
+        "m.incident_id = x.incident_id AND m.user_id = coalesce(?1, 0)) OR (x.tlp = "
+        "'AMBER+STRICT' AND EXISTS (SELECT 1 FROM incidents i WHERE i.id = x.incident_id AND "
+        "i.team <> '' AND i.team = coalesce(?2, '')))) AND (x.incident_id IS NULL OR EXISTS "
+        "(SELECT 1 FROM incidents i WHERE i.id = x.incident_id AND (i.tlp NOT IN ('RED', "
+        "'AMBER+STRICT') OR EXISTS (SELECT 1 FROM incident_members m WHERE m.incident_id = i.id "
+        "AND m.user_id = coalesce(?1, 0)) OR (i.tlp = 'AMBER+STRICT' AND i.team <> '' AND "
+        "i.team = coalesce(?2, ''))))))",
     /* Bulk import: the per-row report counter trigger is off while stat_bulk.active = 1
      * (008_webui.sql); the batch's reports (ids above ?1) are then counted in one statement,
      * with the same day, week and month expressions as the trigger. */
