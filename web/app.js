@@ -25,6 +25,7 @@ import * as vulnList from './js/pages/vulnlist.js';
 import * as vuln from './js/pages/vuln.js';
 import * as advisories from './js/pages/advisories.js';
 import * as assets from './js/pages/assets.js';
+import * as account from './js/pages/account.js';
 
 const ROUTES = [
     { re: /^\/dashboard$/, page: dashboard, staff: true, nav: 'dashboard' },
@@ -42,6 +43,7 @@ const ROUTES = [
     { re: /^\/my-vulns$/, page: vulnList, staff: false, nav: 'my-vulns' },
     { re: /^\/advisories$/, page: advisories, staff: true, nav: 'advisories' },
     { re: /^\/assets$/, page: assets, staff: true, nav: 'assets' },
+    { re: /^\/account$/, page: account, staff: false, nav: null },
 ];
 
 const NAV_STAFF = [
@@ -203,7 +205,7 @@ function buildShell() {
         { class: 'topbar' },
         h('a', { class: 'brand', href: homeFor(u), 'aria-label': 'hikeshi' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-ja', lang: 'ja' }, '火消し'), h('span', { class: 'brand-en' }, 'hikeshi')),
         isStaff(u) ? quickSearch() : h('span', { class: 'qs-spacer' }),
-        h('div', { class: 'top-right' }, langSwitch(relabel), h('span', { class: 'who' }, h('span', { class: 'who-name' }, u.name), h('span', { class: 'role role-' + u.role }, t('role.' + u.role))), signOutBtn),
+        h('div', { class: 'top-right' }, langSwitch(relabel), h('a', { class: 'who', href: '#/account', id: 'account-link', title: t('acct.title') }, h('span', { class: 'who-name' }, u.name), h('span', { class: 'role role-' + u.role }, t('role.' + u.role))), signOutBtn),
     );
     const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
     const root = document.getElementById('app');

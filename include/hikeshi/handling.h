@@ -49,6 +49,7 @@ struct hk_config {
     size_t max_content;            /* bytes of one report's content; default 1 MiB */
     int64_t session_idle;          /* web sessions: idle timeout, seconds; default 2 h */
     int64_t session_lifetime;      /* web sessions: absolute lifetime, seconds; default 12 h */
+    bool cookie_secure;            /* the session cookie carries Secure (behind a TLS proxy) */
 };
 void hk_config_defaults(struct hk_config *c);
 /* Parses SLA first-response targets, "low=72h,medium=24h,high=4h,critical=30m" (any
@@ -287,6 +288,18 @@ hk_err hk_observable_lookup(struct hk_ctx *ctx, const char *value, json_t **out)
 hk_err hk_user_add(struct hk_ctx *ctx, const char *name, const char *role, const char *team,
                    const char *password, json_t **out);
 hk_err hk_user_list(struct hk_ctx *ctx, json_t **out);
+/*
+ * Sets the password of user `name` (NULL: the caller's own). An admin may set anyone's; any
+ * other user only their own, giving the current one (checked against the sign-in rate limit:
+ * a wrong one counts as a failed sign-in, and *retry_after is set when blocked). The new
+ * password is hashed with Argon2id; the user's browser sessions other than keep_session (0:
+ * none kept) are ended. Runs its own transactions: call it outside one (the Argon2id work is
+ * done before the write transaction opens). Audited as user.password (and
+ * user.password_failed).
+ */
+hk_err hk_user_set_password(struct hk_ctx *ctx, const char *name, const char *current,
+                            const char *password, const char *remote_addr, int64_t keep_session,
+                            int64_t *retry_after, json_t **out);
 /* Creates an API token for user_name (self, or anyone for admins). The secret is
  * returned once in *secret_out (65 bytes: "hk_" + 62 chars) and stored only as SHA-256. */
 hk_err hk_token_create(struct hk_ctx *ctx, const char *user_name, const char *name,

@@ -68,6 +68,9 @@
     Q(SESSION_TOUCH)              \
     Q(SESSION_DELETE)             \
     Q(SESSION_PURGE)              \
+    Q(SESSION_DELETE_USER)        \
+    Q(USER_SET_PASSWORD)          \
+    Q(ADV_FILE_CLASH)             \
     Q(STAT_DAILY)                 \
     Q(STAT_DAILY_SUM)             \
     Q(STAT_DAILY_PACKED)          \

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "hikeshi/webui.h"
 
 hk_err api_healthz(struct call *c)
 {
@@ -65,6 +66,36 @@ hk_err api_user_create(struct call *c)
     if (!err)
         c->status = 201;
     return err;
+}
+
+hk_err api_account_password(struct call *c)
+{
+    static const char *const allowed[] = {"user", "current", "password", NULL};
+    const char *user = NULL, *cur = NULL, *pw = NULL;
+    struct hk_principal who;
+    struct hk_session s;
+    struct hk_errmsg ignored = {{0}};
+    int64_t keep = 0, wait = 0;
+    hk_err err, berr;
+
+    if ((err = hk_json_only(c->ctx, c->body, allowed)) ||
+        (err = hk_json_str(c->ctx, c->body, "user", 64, &user)) ||
+        (err = hk_json_str(c->ctx, c->body, "current", 1024, &cur)) ||
+        (err = api_need_str(c, "password", &pw)))
+        return err;
+    /* A browser session making the change stays signed in; the user's others end. */
+    if (c->req->cookie && !c->req->authorization && !c->req->local &&
+        !hk_session_auth(c->ctx->st, c->ctx->cfg, c->req, &who, &s, &ignored))
+        keep = s.id;
+    /* The Argon2id work (checking the current password, hashing the new one) must not hold
+     * a write transaction: the server runs this route outside the group writer, and the
+     * handler gives up the router's transaction and brackets its own writes. */
+    hk_ctx_rollback(c->ctx);
+    err = hk_user_set_password(c->ctx, user, cur, pw, c->req->remote_addr, keep, &wait, &c->out);
+    if (err == HK_EAGAIN && wait > 0)
+        (void)hk_buf_appendf(c->headers, "Retry-After: %lld\n", (long long)wait);
+    berr = hk_ctx_begin(c->ctx, true); /* an empty one, for the router to close */
+    return err ? err : berr;
 }
 
 hk_err api_token_list(struct call *c)

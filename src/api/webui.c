@@ -84,10 +84,13 @@ hk_err api_static_file(struct call *c)
 
 static void set_cookie(struct call *c, const char *secret, int64_t max_age)
 {
+    /* Secure only on request (serve --secure-cookies): the listener itself is plain HTTP on
+     * loopback, and a browser would drop a Secure cookie sent over plain HTTP to another
+     * host; behind a TLS proxy the flag keeps the cookie off any plain-HTTP request. */
     (void)hk_buf_appendf(c->headers,
                          "Set-Cookie: " HK_SESSION_COOKIE
-                         "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld\n",
-                         secret, (long long)max_age);
+                         "=%s; Path=/; HttpOnly; SameSite=Strict%s; Max-Age=%lld\n",
+                         secret, c->ctx->cfg->cookie_secure ? "; Secure" : "", (long long)max_age);
 }
 
 /* A handler-written error (for statuses the error table has no code for, e.g. 429). */

@@ -109,6 +109,7 @@ int cmd_audit_verify(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_db_migrate(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_db_check(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_user_add(struct cli *c, const struct cmd *cmd, struct args *a);
+int cmd_user_passwd(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_routes(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_observable(struct cli *c, const struct cmd *cmd, struct args *a);
 int cmd_stats(struct cli *c, const struct cmd *cmd, struct args *a); /* cmd_webui.c */

@@ -3,6 +3,7 @@
  * Administrative commands: audit verify, db migrate/check, user add (with a password
  * read from standard input, never from the command line), routes, observable lookup.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,31 @@ int cmd_user_add(struct cli *c, const struct cmd *cmd, struct args *a)
     }
     if (!rc)
         rc = cli_call(c, "POST", "/api/v1/users", NULL, body, &out);
+    if (!rc)
+        cli_print(c, out);
+    json_decref(body);
+    json_decref(out);
+    return rc;
+}
+
+int cmd_user_passwd(struct cli *c, const struct cmd *cmd, struct args *a)
+{
+    json_t *body, *out = NULL;
+    char pw[1100];
+    int rc;
+
+    (void)cmd;
+    for (int i = 0; i < a->nkv; i++)
+        if (strcmp(a->kv[i].k, "password-stdin"))
+            return cli_fail(HK_EINVAL, "unknown option '--%s'", a->kv[i].k);
+    if (a->npos != 1 || !arg_has(a, "password-stdin"))
+        return cli_fail(HK_EINVAL, "usage: hikeshi user passwd NAME --password-stdin");
+    if (!fgets(pw, sizeof(pw), stdin))
+        return cli_fail(HK_EINVAL, "no password on standard input");
+    pw[strcspn(pw, "\r\n")] = '\0';
+    body = json_pack("{s:s, s:s}", "user", a->pos[0], "password", pw);
+    sodium_memzero(pw, sizeof(pw));
+    rc = cli_call(c, "POST", "/api/v1/account/password", NULL, body, &out);
     if (!rc)
         cli_print(c, out);
     json_decref(body);

@@ -90,7 +90,7 @@ int cmd_serve(struct cli *c, const struct cmd *cmd, struct args *a)
             strcmp(a->kv[i].k, "max-body") && strcmp(a->kv[i].k, "correlation-window") &&
             strcmp(a->kv[i].k, "sla") && strcmp(a->kv[i].k, "public-url") &&
             strcmp(a->kv[i].k, "session-idle") && strcmp(a->kv[i].k, "session-lifetime") &&
-            !cli_mail_option(a->kv[i].k))
+            strcmp(a->kv[i].k, "secure-cookies") && !cli_mail_option(a->kv[i].k))
             return cli_fail(HK_EINVAL, "unknown option '--%s'; see 'hikeshi serve --help'",
                             a->kv[i].k);
     if ((v = arg_get(a, "threads")) && (hk_parse_u64(v, &n) || n < 1 || n > 64))
@@ -115,6 +115,8 @@ int cmd_serve(struct cli *c, const struct cmd *cmd, struct args *a)
         return cli_fail(HK_EINVAL, "--session-lifetime must be 1 to 7776000 seconds");
     if (v)
         o.cfg.session_lifetime = (int64_t)n;
+    if (arg_has(a, "secure-cookies"))
+        o.cfg.cookie_secure = true;
     {
         static struct hk_mail_config mc;
         bool on;

@@ -123,8 +123,9 @@ const struct cmd hk_cli_cmds[] = {
      "    --threads N (default 4), --max-body BYTES (default 1048576),\n"
      "    --correlation-window DAYS (default 30), --sla low=72h,medium=24h,high=4h,critical=1h\n"
      "    (first-response targets per severity; units d, h, m, s), --session-idle SECONDS\n"
-     "    (web sessions, default 7200), --session-lifetime SECONDS (default 43200). The web\n"
-     "    UI is served at / (files embedded from web/); the first start also prints the\n"
+     "    (web sessions, default 7200), --session-lifetime SECONDS (default 43200),\n"
+     "    --secure-cookies (mark the session cookie Secure: for use behind a TLS proxy). The\n"
+     "    web UI is served at / (files embedded from web/); the first start also prints the\n"
      "    admin password for signing in.\n"},
     {"report", "add", "POST", "/api/v1/reports", 0,
      "[--content TEXT | --file PATH | < stdin] [--subject S] [--reporter R] [--tlp TLP]",
@@ -296,6 +297,12 @@ const struct cmd hk_cli_cmds[] = {
      "    With --password-stdin the password (8 characters or more) is read from the first\n"
      "    line of standard input and stored as an Argon2id hash.\n"},
     {"user", "list", "GET", "/api/v1/users", 0, "", "list users", NULL, NULL, NULL, NULL},
+    {"user", "passwd", NULL, NULL, 1, "NAME --password-stdin",
+     "set a user's password (ends the user's browser sessions)", NULL, NULL, cmd_user_passwd,
+     "    The new password (8 characters or more) is read from the first line of standard\n"
+     "    input and stored as an Argon2id hash; the user's browser sessions end. Through\n"
+     "    the API a user changes their own with the current one: POST\n"
+     "    /api/v1/account/password {\"current\": ..., \"password\": ...}.\n"},
     {"token", "create", "POST", "/api/v1/tokens", 0, "[--user U] [--name N] [--ttl SECONDS]",
      "create an API token (shown once)", token_fields, NULL, NULL, NULL},
     {"token", "list", "GET", "/api/v1/tokens", 0, "", "list API tokens", NULL, NULL, NULL, NULL},

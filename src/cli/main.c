@@ -130,9 +130,10 @@ static void group_help(const char *group)
 /* Options that never take a value, so the next word stays a positional argument. */
 static bool flag_only(const char *k)
 {
-    static const char *const flags[] = {
-        "done", "password-stdin", "progress", "no-progress", "lan",    "darknet", "quiet",
-        "list", "nofollow",       "no-pcap",  "ack",         "no-ack", "delete",  NULL};
+    static const char *const flags[] = {"done",     "password-stdin", "progress", "no-progress",
+                                        "lan",      "darknet",        "quiet",    "list",
+                                        "nofollow", "no-pcap",        "ack",      "no-ack",
+                                        "delete",   "secure-cookies", NULL};
 
     for (int i = 0; flags[i]; i++)
         if (!strcmp(flags[i], k))

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "handling/handling_int.h"
+#include "hikeshi/webui.h"
 
 /* Bumped by every token revocation: empties all threads' token caches at once. */
 static atomic_uint auth_generation;
@@ -100,6 +101,89 @@ hk_err hk_user_list(struct hk_ctx *ctx, json_t **out)
     if (!hk_is_staff(ctx))
         return hk_errf(ctx->em, HK_EPERM, "listing users needs the handler or admin role");
     return hk_store_rows(ctx->st, HK_Q_USER_LIST, NULL, 0, out);
+}
+
+hk_err hk_user_set_password(struct hk_ctx *ctx, const char *name, const char *current,
+                            const char *password, const char *remote_addr, int64_t keep_session,
+                            int64_t *retry_after, json_t **out)
+{
+    char hash[crypto_pwhash_STRBYTES];
+    struct hk_principal tmp;
+    const char *target = name && *name ? name : ctx->who.name;
+    bool self = !strcmp(target, ctx->who.name);
+    int64_t uid = 0, ended = 0;
+    json_t *u = NULL, *after = NULL;
+    hk_err err;
+
+    *retry_after = 0;
+    if (!self && ctx->who.role != HK_ROLE_ADMIN)
+        return hk_errf(ctx->em, HK_EPERM, "only admins can set another user's password");
+    if (!password || strlen(password) < 8 || strlen(password) > 1024)
+        return hk_errf(ctx->em, HK_EINVAL, "the new password must be 8 to 1024 characters");
+    if ((err = valid_name(ctx, target)))
+        return err;
+    err = hk_store_row(ctx->st, HK_Q_USER_BY_NAME, HK_SQL_ARGS(hk_sql_text(target)), &u);
+    if (err == HK_ENOTFOUND)
+        return hk_errf(ctx->em, err, "no user '%s'", target);
+    if (err)
+        return err;
+    uid = json_integer_value(json_object_get(u, "id"));
+    json_decref(u);
+    if (ctx->who.role != HK_ROLE_ADMIN) {
+        /* Re-authentication: a stolen session alone must not be enough to take the account. */
+        int64_t wait = hk_signin_blocked(target, remote_addr, ctx->now);
+        if (wait > 0) {
+            *retry_after = wait;
+            return hk_errf(ctx->em, HK_EAGAIN,
+                           "too many failed attempts; try again in %lld seconds", (long long)wait);
+        }
+        if (!current || strlen(current) > 1024)
+            return hk_errf(ctx->em, HK_EINVAL, "the current password is needed ('current')");
+        err = hk_auth_password(ctx->st, target, current, &tmp);
+        if (err == HK_EAUTH) {
+            hk_signin_failed(target, remote_addr, ctx->now);
+            after = json_pack("{s:s, s:s}", "user", target, "remote_addr",
+                              remote_addr ? remote_addr : "");
+            if (!(err = hk_ctx_begin(ctx, true))) {
+                err = hk_audit(ctx, "user.password_failed", "user", uid, NULL, after);
+                err = err ? (hk_ctx_rollback(ctx), err) : hk_ctx_commit(ctx);
+            }
+            json_decref(after);
+            /* 403, not 401: the caller is signed in, only the check failed. */
+            return err ? err : hk_errf(ctx->em, HK_EPERM, "the current password is wrong");
+        }
+        if (err)
+            return err;
+    }
+    if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE))
+        return HK_ENOMEM;
+    if ((err = hk_ctx_begin(ctx, true)))
+        goto out;
+    err = hk_store_exec(ctx->st, HK_Q_USER_SET_PASSWORD,
+                        HK_SQL_ARGS(hk_sql_int(uid), hk_sql_text(hash)), NULL);
+    if (!err)
+        err = hk_store_exec(ctx->st, HK_Q_SESSION_DELETE_USER,
+                            HK_SQL_ARGS(hk_sql_int(uid), hk_sql_int0(keep_session)), NULL);
+    if (!err)
+        ended = hk_store_changes(ctx->st);
+    if (!err) {
+        after = json_pack("{s:s, s:s, s:I}", "user", target, "by", ctx->who.name, "sessions_ended",
+                          (json_int_t)ended);
+        err = hk_audit(ctx, "user.password", "user", uid, NULL, after);
+    }
+    if (err) {
+        hk_ctx_rollback(ctx);
+        goto out;
+    }
+    if ((err = hk_ctx_commit(ctx)))
+        goto out;
+    if (out)
+        *out = json_incref(after);
+out:
+    sodium_memzero(hash, sizeof(hash));
+    json_decref(after);
+    return err;
 }
 
 static void digest_of(const char *secret, uint8_t d[32])

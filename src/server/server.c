@@ -268,10 +268,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     req.remote_addr = client_addr(conn, addr, sizeof(addr));
     req.body = p->body.buf;
     req.body_len = p->body.len;
-    /* Sign-in verifies an Argon2id hash (tens of ms, reachable without an account): it runs
-     * on this thread's own connection and transaction instead of holding the group writer's
-     * lock, which every other write waits on. */
-    if (strcmp(method, "GET") && !(!strcmp(method, "POST") && !strcmp(url, "/api/v1/session"))) {
+    /* Sign-in and a password change do Argon2id work (tens of ms; sign-in is reachable
+     * without an account): they run on this thread's own connection and transactions
+     * instead of holding the group writer's lock, which every other write waits on. */
+    if (strcmp(method, "GET") &&
+        !(!strcmp(method, "POST") &&
+          (!strcmp(url, "/api/v1/session") || !strcmp(url, "/api/v1/account/password")))) {
         group_write(s, &req, &resp);
         return send_resp(conn, &resp);
     }

@@ -419,6 +419,22 @@ static hk_err store(struct hk_ctx *ctx, json_t *csaf, const char *text, int64_t 
     (void)snprintf(tlp, sizeof(tlp), "%s", tlp_in ? tlp_in : "UNLABELED");
     hk_csaf_file_name(id, file, sizeof(file));
     (void)snprintf(year, sizeof(year), "%.4s", init);
+    if (own) {
+        json_t *other = NULL;
+        err = hk_store_row(ctx->st, HK_Q_ADV_FILE_CLASH,
+                           HK_SQL_ARGS(hk_sql_text(file), hk_sql_text(id)), &other);
+        if (!err) {
+            err = hk_errf(ctx->em, HK_ECONFLICT,
+                          "tracking ID '%.80s' would be served as '%s', the file of advisory "
+                          "'%.80s' (CSAF file names lowercase the ID and turn other characters "
+                          "into '_'); choose another tracking ID",
+                          id, file, hk_jstr(other, "tracking_id"));
+            json_decref(other);
+            goto out;
+        }
+        if (err != HK_ENOTFOUND)
+            goto out;
+    }
     err = hk_store_scalar(ctx->st, HK_Q_ADV_FIND,
                           HK_SQL_ARGS(hk_sql_text(ns), hk_sql_text(id), hk_sql_text(version)),
                           &existing);

@@ -242,6 +242,28 @@ async function scenario(browser) {
     await go(rp, '#/reports/' + xssIds[1], 'report-view');
     ok((await rp.textContent('#rv-subject')) === XSS[1] && (await rp.textContent('#rv-content')).includes(XSS[1]), 'report page shows the payload as text');
     ok(await noXss(rp), 'nothing executed on the reporter pages');
+
+    /* --- account: the reporter changes their password (used from here on) --- */
+    const newPw = 'a-new-passphrase-' + stamp;
+    await rp.click('#account-link');
+    await rp.waitForSelector('#main[data-rendered="account"]');
+    await rp.fill('#acct-current', users.reporter[1]);
+    await rp.fill('#acct-new', newPw);
+    await rp.fill('#acct-confirm', newPw + 'x');
+    await rp.click('#acct-save');
+    await rp.waitForSelector('#acct-error');
+    ok(/differ/.test(await rp.textContent('#acct-error')), 'the account page refuses two different new passwords');
+    await rp.fill('#acct-current', 'not-the-password');
+    await rp.fill('#acct-confirm', newPw);
+    await rp.click('#acct-save');
+    await rp.waitForFunction(() => /current password is wrong/.test((document.querySelector('#acct-error') || {}).textContent || ''));
+    ok(!!(await rp.$('.app.signed-in')), 'a wrong current password is refused, and the user stays signed in');
+    await rp.fill('#acct-current', users.reporter[1]);
+    await rp.click('#acct-save');
+    await rp.waitForSelector('#acct-ok');
+    ok(!!(await rp.$('.app.signed-in')), 'the password is changed and this session stays signed in');
+    await shot(rp, 'account');
+    users.reporter[1] = newPw;
     await rp.click('#sign-out');
     await rp.waitForSelector('#signin-signedout');
     ok(true, 'sign-out returns to the sign-in page');

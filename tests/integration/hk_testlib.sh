@@ -57,12 +57,16 @@ hk_forget_pid() {
     HK_PIDS=$np
 }
 
-# start_server DIR LOG: starts `hikeshi serve` on DIR; sets SRV_PID and SRV_PORT, and
-# SRV_TOKEN when this start printed the first admin token. Returns non-zero if the server
-# did not announce its port within 10 s.
+# start_server DIR LOG [SERVE-OPTIONS...]: starts `hikeshi serve` on DIR; sets SRV_PID and
+# SRV_PORT, and SRV_TOKEN when this start printed the first admin token. Returns non-zero if
+# the server did not announce its port within 10 s.
 start_server() {
-    "$HK_BIN" --data "$1" serve --listen 127.0.0.1:0 >"$2" 2>"$2.err" &
+    _d=$1
+    _l=$2
+    shift 2
+    "$HK_BIN" --data "$_d" serve --listen 127.0.0.1:0 "$@" >"$_l" 2>"$_l.err" &
     SRV_PID=$!
+    set -- "$_d" "$_l"
     HK_PIDS="$HK_PIDS $SRV_PID"
     SRV_PORT=""
     i=0
@@ -75,6 +79,16 @@ start_server() {
     done
     SRV_TOKEN=$(sed -n 's/^    \(hk_[A-Za-z0-9_-]*\)$/\1/p' "$2" | head -n 1)
     [ -n "$SRV_PORT" ]
+}
+
+# serve_or_finish DIR LOG [SERVE-OPTIONS...]: start_server, and when the server does not
+# start, reports it and ends the test; sets SRV_URL.
+serve_or_finish() {
+    start_server "$@" || {
+        bad "server did not start: $(tail -n 3 "$2.err" 2>/dev/null)"
+        finish
+    }
+    SRV_URL=http://127.0.0.1:$SRV_PORT
 }
 
 # stop_server [SIGNAL]: stops SRV_PID (SIGTERM by default) and waits at most 10 s.

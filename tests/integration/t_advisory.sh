@@ -312,4 +312,24 @@ H advisory publish "$HK_TMP/mv2.json" >"$HK_TMP/mv2.out" 2>&1 || bad "move: vers
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$W/amber/$Y/example-move-1.json")" = 200 ] &&
     ok "version 2 served to staff from the AMBER folder" || bad "move: AMBER copy"
 
+# Two tracking IDs with one CSAF file name (ACME#7 and acme_7 both become acme_7.json): the
+# second is refused, and the first stays what is served.
+python3 - "$HK_TMP/dl/$F" "$HK_TMP/c1.json" "$HK_TMP/c2.json" <<'PY'
+import copy, json, sys
+d = json.load(open(sys.argv[1]))
+d["document"]["tracking"]["id"] = "ACME#7"
+d["document"]["title"] = "First of a name"
+json.dump(d, open(sys.argv[2], "w"))
+d2 = copy.deepcopy(d)
+d2["document"]["tracking"]["id"] = "acme_7"
+d2["document"]["title"] = "Second of a name"
+json.dump(d2, open(sys.argv[3], "w"))
+PY
+H advisory publish "$HK_TMP/c1.json" >/dev/null 2>&1 && ok "ACME#7 published" || bad "clash: first"
+H advisory publish "$HK_TMP/c2.json" >"$HK_TMP/c2.out" 2>&1 && bad "acme_7 published over ACME#7's file" ||
+    { grep -q "acme_7.json" "$HK_TMP/c2.out" && ok "acme_7 refused: its file name is ACME#7's" ||
+        bad "clash message: $(cat "$HK_TMP/c2.out")"; }
+curl -s "$W/white/$Y/acme_7.json" | grep -q "First of a name" && ok "acme_7.json still serves ACME#7" ||
+    bad "clash: served file"
+
 finish

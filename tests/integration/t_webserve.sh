@@ -11,11 +11,8 @@
 . "$(dirname "$0")/hk_testlib.sh"
 
 D=$HK_TMP/data
-start_server "$D" "$HK_TMP/serve.log" || {
-    bad "server did not start"
-    finish
-}
-B=http://127.0.0.1:$SRV_PORT
+serve_or_finish "$D" "$HK_TMP/serve.log"
+B=$SRV_URL
 PW=$(sed -n 's/^    admin password: //p' "$HK_TMP/serve.log")
 check "first start printed the admin password" test -n "$PW"
 check "first start printed the admin token" test -n "$SRV_TOKEN"
