@@ -290,8 +290,9 @@ hk_err hk_user_add(struct hk_ctx *ctx, const char *name, const char *role, const
 hk_err hk_user_list(struct hk_ctx *ctx, json_t **out);
 /*
  * Sets the password of user `name` (NULL: the caller's own). An admin may set anyone's; any
- * other user only their own, giving the current one (checked against the sign-in rate limit:
- * a wrong one counts as a failed sign-in, and *retry_after is set when blocked). The new
+ * other user only their own. Changing one's own (admins too) needs the current one, checked
+ * against the sign-in rate limit: a wrong one counts as a failed sign-in, and *retry_after is
+ * set when blocked. API tokens are not touched. The new
  * password is hashed with Argon2id; the user's browser sessions other than keep_session (0:
  * none kept) are ended. Runs its own transactions: call it outside one (the Argon2id work is
  * done before the write transaction opens). Audited as user.password (and

@@ -94,7 +94,9 @@ hk_err api_account_password(struct call *c)
     err = hk_user_set_password(c->ctx, user, cur, pw, c->req->remote_addr, keep, &wait, &c->out);
     if (err == HK_EAGAIN && wait > 0)
         (void)hk_buf_appendf(c->headers, "Retry-After: %lld\n", (long long)wait);
-    berr = hk_ctx_begin(c->ctx, true); /* an empty one, for the router to close */
+    /* An empty, deferred one for the router to close: it takes no lock, so it cannot fail
+     * on a busy database after the change was committed. */
+    berr = hk_ctx_begin(c->ctx, false);
     return err ? err : berr;
 }
 

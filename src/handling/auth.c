@@ -129,8 +129,10 @@ hk_err hk_user_set_password(struct hk_ctx *ctx, const char *name, const char *cu
         return err;
     uid = json_integer_value(json_object_get(u, "id"));
     json_decref(u);
-    if (ctx->who.role != HK_ROLE_ADMIN) {
-        /* Re-authentication: a stolen session alone must not be enough to take the account. */
+    if (self) {
+        /* Re-authentication, admins included: a stolen session or token alone must not be
+         * enough to take the account and lock its owner out. (The local operator's name,
+         * "local:...", is never a user's, so `hikeshi user passwd` needs no current one.) */
         int64_t wait = hk_signin_blocked(target, remote_addr, ctx->now);
         if (wait > 0) {
             *retry_after = wait;
@@ -154,6 +156,7 @@ hk_err hk_user_set_password(struct hk_ctx *ctx, const char *name, const char *cu
         }
         if (err)
             return err;
+        hk_signin_succeeded(target); /* as a sign-in: earlier failures stop counting */
     }
     if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE))

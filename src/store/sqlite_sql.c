@@ -330,10 +330,11 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_SESSION_DELETE_USER] =
         "DELETE FROM sessions WHERE user_id = ?1 AND id IS NOT coalesce(?2, -1)",
     [HK_Q_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
-    /* Another tracking ID of ours already served under file name ?1 (CSAF 5.1 names are the
-     * tracking ID lowercased with other characters as '_', so two IDs can share one). */
+    /* Another tracking ID of ours already served under file name ?1 in year folder ?3 (CSAF
+     * 5.1 names are the tracking ID lowercased with other characters as '_', so two IDs can
+     * share one; the TLP folder is not compared, as a new version may move to another). */
     [HK_Q_ADV_FILE_CLASH] = "SELECT tracking_id FROM advisories WHERE origin = 'own' AND "
-                            "file_name = ?1 AND tracking_id <> ?2 LIMIT 1",
+                            "file_name = ?1 AND tracking_id <> ?2 AND year = ?3 LIMIT 1",
     /* Counters of object ?1, dimension ?2, period ?5 ('d', 'w', 'm'; rows named by the
      * period's first day) in days [?3, ?4): per day and key; per key as "day:n,..."
      * points (a chart's series); summed per key. */

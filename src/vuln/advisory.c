@@ -422,13 +422,14 @@ static hk_err store(struct hk_ctx *ctx, json_t *csaf, const char *text, int64_t 
     if (own) {
         json_t *other = NULL;
         err = hk_store_row(ctx->st, HK_Q_ADV_FILE_CLASH,
-                           HK_SQL_ARGS(hk_sql_text(file), hk_sql_text(id)), &other);
+                           HK_SQL_ARGS(hk_sql_text(file), hk_sql_text(id), hk_sql_text(year)),
+                           &other);
         if (!err) {
             err = hk_errf(ctx->em, HK_ECONFLICT,
-                          "tracking ID '%.80s' would be served as '%s', the file of advisory "
-                          "'%.80s' (CSAF file names lowercase the ID and turn other characters "
-                          "into '_'); choose another tracking ID",
-                          id, file, hk_jstr(other, "tracking_id"));
+                          "tracking ID '%.80s' would be served as '%s/%s', the file of "
+                          "advisory '%.80s' (CSAF file names lowercase the ID and turn other "
+                          "characters into '_'); choose another tracking ID",
+                          id, year, file, hk_jstr(other, "tracking_id"));
             json_decref(other);
             goto out;
         }

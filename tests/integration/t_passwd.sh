@@ -4,7 +4,8 @@
 # a user changes their own password with the current one (a wrong current one is refused,
 # audited and counted by the sign-in rate limit); the session making the change stays signed
 # in and the user's other sessions end; the old password no longer signs in and the new one
-# does; only an admin sets another user's password (POST /api/v1/account/password and
+# does; changing one's own needs the current one, admins included; only an admin sets
+# another user's password (POST /api/v1/account/password and
 # `hikeshi user passwd NAME --password-stdin`); the stored value is an Argon2id hash, and
 # every change is in the audit log, without the password. `serve --secure-cookies` marks the
 # session cookie Secure (for a server behind a TLS proxy); by default it is not.
@@ -76,6 +77,12 @@ check "bob signs in with the new password" test "$(signin bob reset-by-admin "$H
 code=$(curl -s -o "$HK_TMP/o" -w '%{http_code}' -H "$A" -H "$J" \
     -d '{"user":"nobody","password":"whatever-pw"}' "$B/api/v1/account/password")
 check "an unknown user is 404 ($code)" test "$code" = 404
+code=$(curl -s -o "$HK_TMP/o" -w '%{http_code}' -H "$A" -H "$J" \
+    -d '{"password":"admin-takes-over"}' "$B/api/v1/account/password")
+check "an admin changing their own password must give the current one too ($code)" test "$code" = 400
+code=$(curl -s -o "$HK_TMP/o" -w '%{http_code}' -H "$A" -H "$J" \
+    -d '{"current":"not-the-admin-pw","password":"admin-takes-over"}' "$B/api/v1/account/password")
+check "and a wrong one is refused ($code)" test "$code" = 403
 
 # ---- the CLI (the local operator, with the admin's rights) ----
 stop_server
@@ -95,7 +102,7 @@ DB=$(ls "$D"/*.db | head -n 1)
 h=$(sqlite3 "$DB" "SELECT password_hash FROM users WHERE name = 'alice'")
 check "the stored value is an Argon2id hash" sh -c "case '$h' in '\$argon2id\$'*) exit 0;; esac; exit 1"
 check "the audit log has three password changes" test "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'user.password'")" = 3
-check "and the refused attempt" test "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'user.password_failed'")" = 1
+check "and the two refused attempts" test "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'user.password_failed'")" = 2
 check "no password in the audit log" sh -c "! sqlite3 '$DB' 'SELECT * FROM audit' | grep -q -e second-alice-pw -e reset-by-admin -e cli-set-password"
 "$HK_BIN" --data "$D" audit verify >"$HK_TMP/av" 2>&1
 check "the audit chain verifies" test $? -eq 0

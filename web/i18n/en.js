@@ -531,5 +531,5 @@ export default {
     'acct.mismatch': 'The two new passwords differ.',
     'acct.wrongCurrent': 'The current password is wrong.',
     'acct.changed': 'Password changed',
-    'acct.done': 'Your password is changed. Your other browser sessions were signed out ({n}).',
+    'acct.done': 'Your password is changed. Your other browser sessions were signed out ({n}); API tokens stay valid until revoked.',
 };
