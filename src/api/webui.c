@@ -236,15 +236,21 @@ hk_err api_stats_series(struct call *c)
  * nothing was committed since (SQLite data_version) and for at most 5 s (the SLA's
  * "breached" count moves with time), so a dashboard refreshed by many browsers costs one
  * scan per change, not one per request. The answer depends on who asks (TLP hides
- * incidents and reports from handlers, stats_hidden.c), so it is kept for one viewer: the
- * admin role (everything) or one user (a user's team changes only with a commit).
+ * incidents and reports from handlers, stats_hidden.c), so each answer is kept for one
+ * viewer: the admin role (everything) or one user (a user's team changes only with a
+ * commit). A few slots per thread, the oldest reused, so handlers refreshing in turn do not
+ * evict each other's answers.
  */
-struct summary_cache {
+#define SCACHE_SLOTS 4
+struct summary_slot {
     uint64_t data_version;
     uint64_t filled_ns;
     int64_t from, to;
     int64_t viewer; /* whose answer: -1 admin (everything), else the user's id (TLP) */
     json_t *value;
+};
+struct summary_cache {
+    struct summary_slot s[SCACHE_SLOTS];
 };
 static pthread_key_t scache_key;
 static pthread_once_t scache_once = PTHREAD_ONCE_INIT;
@@ -254,7 +260,8 @@ static void scache_free(void *p)
 {
     struct summary_cache *c = p;
 
-    json_decref(c->value);
+    for (int i = 0; i < SCACHE_SLOTS; i++)
+        json_decref(c->s[i].value);
     free(c);
 }
 
@@ -284,6 +291,7 @@ hk_err api_stats_summary(struct call *c)
     uint64_t dv, now_ns = hk_mono_ns();
     int64_t viewer = c->ctx->who.role == HK_ROLE_ADMIN ? -1 : c->ctx->who.user_id;
     struct summary_cache *sc;
+    struct summary_slot *hit = NULL, *old = NULL;
     json_t *s = NULL;
     bool csv;
     hk_err err;
@@ -296,20 +304,27 @@ hk_err api_stats_summary(struct call *c)
         return hk_errf(c->ctx->em, HK_EINVAL, "to: not a date or time");
     dv = c->ctx->st->ops->data_version(c->ctx->st);
     sc = c->req->local ? NULL : scache_get();
-    if (sc && sc->value && dv && sc->data_version == dv && sc->from == from && sc->to == to &&
-        sc->viewer == viewer && now_ns - sc->filled_ns < 5000000000ull) {
-        s = json_incref(sc->value);
+    for (int i = 0; sc && i < SCACHE_SLOTS; i++) {
+        struct summary_slot *x = &sc->s[i];
+        if (x->value && dv && x->data_version == dv && x->from == from && x->to == to &&
+            x->viewer == viewer && now_ns - x->filled_ns < 5000000000ull)
+            hit = x;
+        if (!old || !x->value || (old->value && x->filled_ns < old->filled_ns))
+            old = x;
+    }
+    if (hit) {
+        s = json_incref(hit->value);
     } else {
         if ((err = hk_stats_summary(c->ctx, from, to, &s)))
             return err;
-        if (sc) {
-            json_decref(sc->value);
-            sc->value = json_incref(s);
-            sc->data_version = dv;
-            sc->filled_ns = now_ns;
-            sc->from = from;
-            sc->to = to;
-            sc->viewer = viewer;
+        if (old) {
+            json_decref(old->value);
+            old->value = json_incref(s);
+            old->data_version = dv;
+            old->filled_ns = now_ns;
+            old->from = from;
+            old->to = to;
+            old->viewer = viewer;
         }
     }
     if (!csv) {
