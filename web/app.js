@@ -26,6 +26,7 @@ import * as vuln from './js/pages/vuln.js';
 import * as advisories from './js/pages/advisories.js';
 import * as assets from './js/pages/assets.js';
 import * as account from './js/pages/account.js';
+import * as usersPage from './js/pages/users.js';
 
 const ROUTES = [
     { re: /^\/dashboard$/, page: dashboard, staff: true, nav: 'dashboard' },
@@ -44,6 +45,7 @@ const ROUTES = [
     { re: /^\/advisories$/, page: advisories, staff: true, nav: 'advisories' },
     { re: /^\/assets$/, page: assets, staff: true, nav: 'assets' },
     { re: /^\/account$/, page: account, staff: false, nav: null },
+    { re: /^\/users$/, page: usersPage, staff: true, admin: true, nav: 'users' },
 ];
 
 const NAV_STAFF = [
@@ -183,7 +185,8 @@ function quickSearch() {
 function buildShell() {
     const u = app.user;
     const nav = h('nav', { class: 'sidenav', 'aria-label': t('nav.label') });
-    const items = isStaff(u) ? NAV_STAFF : NAV_REPORTER;
+    /* admins also manage the accounts */
+    const items = isStaff(u) ? (u.role === 'admin' ? NAV_STAFF.concat([null, ['users', '#/users', 'nav.users', null]]) : NAV_STAFF) : NAV_REPORTER;
     const ul = h('ul');
     for (const it of items) {
         if (!it) {
@@ -269,8 +272,8 @@ async function route() {
     app.pageKeys = null;
     let m = null;
     const r = ROUTES.find((x) => (m = x.re.exec(path)));
-    if (!r || (r.staff && !isStaff(app.user))) {
-        /* unknown paths, and staff pages asked for by a reporter, land on the home page */
+    if (!r || (r.staff && !isStaff(app.user)) || (r.admin && app.user.role !== 'admin')) {
+        /* unknown paths, and staff (or admin) pages asked for by others, land on the home page */
         location.replace(homeFor(app.user));
         return;
     }

@@ -279,6 +279,7 @@ async function scenario(browser) {
     await signIn(hp, ...users.handler);
     await hp.waitForSelector('#main[data-rendered="dashboard"]');
     ok(/#\/dashboard$/.test(hp.url()), 'a handler lands on the dashboard');
+    ok(!(await hp.$('.sidenav .nav-link[data-nav="users"]')), 'a handler has no "users" page in the navigation');
 
     /* the statistics before */
     await go(hp, '#/stats', 'stats');
@@ -491,6 +492,10 @@ async function scenario(browser) {
     /* --- vulnerability handling (issue 7): see vulnScenario below --- */
     const vuln = await vulnScenario(browser, stamp);
 
+    /* --- user administration: see usersScenario below --- */
+    if (process.env.HK_ADMIN_PW) await usersScenario(browser, stamp);
+    else ok(false, 'HK_ADMIN_PW is set for the user administration scenario');
+
     /* --- Japanese UI --- */
     const jp = await newPage(browser, { locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
     const jpp = jp.page;
@@ -555,6 +560,53 @@ async function scenario(browser) {
         ok(await page.isDisabled('#signin-submit'), 'the sign-in button waits out the rate limit');
         await context.close();
     }
+}
+
+/* =====================================================================================
+ * User administration. The admin adds a reporter on the users page and then sets that
+ * user's password; the new user signs in with the password set last (not the first) and
+ * lands on "submit a report". A handler asking for the page lands on the dashboard.
+ * ===================================================================================== */
+
+async function usersScenario(browser, stamp) {
+    const adm = await newPage(browser);
+    const ap = adm.page;
+    await signIn(ap, 'admin', process.env.HK_ADMIN_PW);
+    ok(!!(await ap.$('.sidenav .nav-link[data-nav="users"]')), 'the admin has a "users" page in the navigation');
+    await go(ap, '#/users', 'users');
+    const name = 'e2e-newbie-' + stamp;
+    const pw1 = 'first-' + stamp + '-pw', pw2 = 'second-' + stamp + '-pw';
+    await ap.fill('#user-add-name', name);
+    await ap.selectOption('#user-add-role', 'reporter');
+    await ap.fill('#user-add-team', 'e2e-team');
+    await ap.fill('#user-add-password', pw1);
+    await ap.click('#user-add');
+    await ap.waitForSelector(`#user-list .user-pw[data-user="${name}"]`);
+    ok((await ap.textContent('#user-list')).includes(name), 'the new user is listed', name);
+    await ap.click(`#user-list .user-pw[data-user="${name}"]`);
+    await ap.fill('#user-pw', pw2);
+    await ap.click('#user-pw-save');
+    await ap.waitForSelector('#user-pw-ok');
+    ok((await ap.textContent('#user-pw-ok')).includes(name), 'the admin set the new user\'s password');
+    await shot(ap, 'users');
+    await adm.context.close();
+
+    const nb = await newPage(browser);
+    const np = nb.page;
+    await np.goto(URL0 + '/');
+    await np.waitForSelector('#signin-form');
+    await np.fill('#signin-user', name);
+    await np.fill('#signin-password', pw1);
+    await np.click('#signin-submit');
+    await np.waitForSelector('#signin-error');
+    ok(!(await np.$('.app.signed-in')), 'the first password no longer signs the new user in');
+    await signIn(np, name, pw2);
+    await np.waitForSelector('#main[data-rendered="submit"]');
+    ok(/#\/submit$/.test(np.url()), 'the new reporter signs in with the password the admin set and lands on "submit a report"');
+    await go(np, '#/users');
+    await np.waitForSelector('#main[data-rendered="submit"]');
+    ok(!/#\/users$/.test(np.url()), 'a reporter asking for the users page is sent home', np.url());
+    await nb.context.close();
 }
 
 /* =====================================================================================

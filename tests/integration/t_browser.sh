@@ -116,7 +116,7 @@ check "a second server with --session-idle 2 started" test -n "$IDLE_URL" -a -n 
 
 # --- the browser scenario ---
 rm -rf "$SHOTS"
-if HK_URL="$URL" HK_ADMIN_TOKEN="$SRV_TOKEN" HK_HANDLER=e2e-handler HK_HANDLER_PW="$HANDLER_PW" \
+if HK_URL="$URL" HK_ADMIN_TOKEN="$SRV_TOKEN" HK_ADMIN_PW="$ADMIN_PW" HK_HANDLER=e2e-handler HK_HANDLER_PW="$HANDLER_PW" \
     HK_REPORTER=e2e-reporter HK_REPORTER_PW="$REPORTER_PW" HK_SHOTS="$SHOTS" \
     HK_CHROMIUM="$CHROMIUM" HK_SRC="$HK_SRC" HK_VENDORS=e2e-acme,e2e-globex HK_IDLE_URL="$IDLE_URL" HK_IDLE_PW="$IDLE_PW" node "$CACHE/e2e.mjs" >"$HK_TMP/e2e.log" 2>&1; then
     sed 's/^/    /' "$HK_TMP/e2e.log"
