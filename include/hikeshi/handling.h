@@ -298,6 +298,10 @@ hk_err hk_user_list(struct hk_ctx *ctx, json_t **out);
  * done before the write transaction opens). Audited as user.password (and
  * user.password_failed).
  */
+/* Disables (or enables again) user `name`; admins only, and not their own account. A disabled
+ * user's password, browser sessions (all ended) and API tokens stop working at once; the
+ * tokens work again when the user is enabled. Audited as user.disable / user.enable. */
+hk_err hk_user_set_disabled(struct hk_ctx *ctx, const char *name, bool disabled, json_t **out);
 hk_err hk_user_set_password(struct hk_ctx *ctx, const char *name, const char *current,
                             const char *password, const char *remote_addr, int64_t keep_session,
                             int64_t *retry_after, json_t **out);

@@ -71,6 +71,7 @@
     Q(SESSION_DELETE_USER)        \
     Q(USER_SET_PASSWORD)          \
     Q(ADV_FILE_CLASH)             \
+    Q(USER_SET_DISABLED)          \
     Q(STAT_DAILY)                 \
     Q(STAT_DAILY_SUM)             \
     Q(STAT_DAILY_PACKED)          \

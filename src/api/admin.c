@@ -68,6 +68,27 @@ hk_err api_user_create(struct call *c)
     return err;
 }
 
+static hk_err user_toggle(struct call *c, bool disabled)
+{
+    static const char *const allowed[] = {"user", NULL};
+    const char *user = NULL;
+    hk_err err;
+
+    if ((err = hk_json_only(c->ctx, c->body, allowed)) || (err = api_need_str(c, "user", &user)))
+        return err;
+    return hk_user_set_disabled(c->ctx, user, disabled, &c->out);
+}
+
+hk_err api_user_disable(struct call *c)
+{
+    return user_toggle(c, true);
+}
+
+hk_err api_user_enable(struct call *c)
+{
+    return user_toggle(c, false);
+}
+
 hk_err api_account_password(struct call *c)
 {
     static const char *const allowed[] = {"user", "current", "password", NULL};

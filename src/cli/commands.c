@@ -76,6 +76,7 @@ static const struct fieldmap link_fields[] = {{"incident", "incident_id", 1}, {N
 static const struct fieldmap merge_fields[] = {{"@1", "source", 1}, {NULL, NULL, 0}};
 static const struct fieldmap split_fields[] = {{"@1", "report_id", 1}, {NULL, NULL, 0}};
 static const struct fieldmap member_fields[] = {{"@1", "user", 0}, {NULL, NULL, 0}};
+static const struct fieldmap user_name_fields[] = {{"@0", "user", 0}, {NULL, NULL, 0}};
 static const struct fieldmap state_fields[] = {{"@1", "state", 0}, {NULL, NULL, 0}};
 static const struct fieldmap inv_fields[] = {{"party", "party", 0},
                                              {"subject", "subject", 0},
@@ -297,6 +298,11 @@ const struct cmd hk_cli_cmds[] = {
      "    With --password-stdin the password (8 characters or more) is read from the first\n"
      "    line of standard input and stored as an Argon2id hash.\n"},
     {"user", "list", "GET", "/api/v1/users", 0, "", "list users", NULL, NULL, NULL, NULL},
+    {"user", "disable", "POST", "/api/v1/users/disable", 1, "NAME",
+     "disable a user: password, browser sessions and API tokens stop working", user_name_fields,
+     NULL, NULL, NULL},
+    {"user", "enable", "POST", "/api/v1/users/enable", 1, "NAME", "enable a disabled user again",
+     user_name_fields, NULL, NULL, NULL},
     {"user", "passwd", NULL, NULL, 1, "NAME --password-stdin",
      "set a user's password (ends the user's browser sessions)", NULL, NULL, cmd_user_passwd,
      "    The new password (8 characters or more) is read from the first line of standard\n"
@@ -514,7 +520,9 @@ int cli_run_generic(struct cli *c, const struct cmd *cmd, struct args *a)
     if (a->npos < cmd->npos)
         return cli_fail(HK_EINVAL, "usage: hikeshi %s %s %s", cmd->group,
                         cmd->verb ? cmd->verb : "", cmd->usage);
-    if (cmd->npos && !is_id(a->pos[0]))
+    /* A positional argument that goes into the path is an ID; others (a user name) go into
+     * the body through the field map. */
+    if (cmd->npos && strstr(cmd->path, "%s") && !is_id(a->pos[0]))
         return cli_fail(HK_EINVAL, "'%s' is not an ID (a positive number)", a->pos[0]);
     for (int i = 0; i < a->nkv; i++)
         if (!mapped(cmd->body, a->kv[i].k) && !mapped(cmd->query, a->kv[i].k))

@@ -103,6 +103,43 @@ hk_err hk_user_list(struct hk_ctx *ctx, json_t **out)
     return hk_store_rows(ctx->st, HK_Q_USER_LIST, NULL, 0, out);
 }
 
+hk_err hk_user_set_disabled(struct hk_ctx *ctx, const char *name, bool disabled, json_t **out)
+{
+    json_t *before = NULL, *after = NULL;
+    int64_t uid;
+    hk_err err;
+
+    if (ctx->who.role != HK_ROLE_ADMIN)
+        return hk_errf(ctx->em, HK_EPERM, "only admins can disable or enable users");
+    if (!name || (err = valid_name(ctx, name)))
+        return name ? err : hk_errf(ctx->em, HK_EINVAL, "which user ('user')?");
+    if (!strcmp(name, ctx->who.name))
+        return hk_errf(ctx->em, HK_EINVAL, "you cannot disable or enable your own account");
+    err = hk_store_row(ctx->st, HK_Q_USER_BY_NAME, HK_SQL_ARGS(hk_sql_text(name)), &before);
+    if (err == HK_ENOTFOUND)
+        return hk_errf(ctx->em, err, "no user '%s'", name);
+    if (err)
+        return err;
+    uid = json_integer_value(json_object_get(before, "id"));
+    json_object_del(before, "password_hash");
+    err = hk_store_exec(ctx->st, HK_Q_USER_SET_DISABLED,
+                        HK_SQL_ARGS(hk_sql_int(uid), hk_sql_int(disabled ? 1 : 0)), NULL);
+    if (!err && disabled)
+        err = hk_store_exec(ctx->st, HK_Q_SESSION_DELETE_USER,
+                            HK_SQL_ARGS(hk_sql_int(uid), hk_sql_int0(0)), NULL);
+    if (!err)
+        err = hk_store_row(ctx->st, HK_Q_USER_BY_ID, HK_SQL_ARGS(hk_sql_int(uid)), &after);
+    if (!err)
+        err = hk_audit(ctx, disabled ? "user.disable" : "user.enable", "user", uid, before, after);
+    /* Cached token checks of this process must not outlive the change. */
+    atomic_fetch_add(&auth_generation, 1);
+    if (!err && out)
+        *out = json_incref(after);
+    json_decref(before);
+    json_decref(after);
+    return err;
+}
+
 hk_err hk_user_set_password(struct hk_ctx *ctx, const char *name, const char *current,
                             const char *password, const char *remote_addr, int64_t keep_session,
                             int64_t *retry_after, json_t **out)

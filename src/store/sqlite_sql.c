@@ -330,6 +330,7 @@ const char *const hk_sqlite_sql[HK_Q__COUNT] = {
     [HK_Q_SESSION_DELETE_USER] =
         "DELETE FROM sessions WHERE user_id = ?1 AND id IS NOT coalesce(?2, -1)",
     [HK_Q_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+    [HK_Q_USER_SET_DISABLED] = "UPDATE users SET disabled = ?2 WHERE id = ?1",
     /* Another tracking ID of ours already served under file name ?1 in year folder ?3 (CSAF
      * 5.1 names are the tracking ID lowercased with other characters as '_', so two IDs can
      * share one; the TLP folder is not compared, as a new version may move to another). */

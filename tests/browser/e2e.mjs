@@ -588,6 +588,12 @@ async function usersScenario(browser, stamp) {
     await ap.click('#user-pw-save');
     await ap.waitForSelector('#user-pw-ok');
     ok((await ap.textContent('#user-pw-ok')).includes(name), 'the admin set the new user\'s password');
+    await ap.click(`#user-list .user-toggle[data-user="${name}"]`);
+    await ap.waitForFunction((n) => /disabled/.test((document.querySelector(`#user-list .user-status[data-user="${n}"]`) || {}).textContent || ''), name);
+    ok(true, 'the admin disabled the new user');
+    await ap.click(`#user-list .user-toggle[data-user="${name}"]`);
+    await ap.waitForFunction((n) => /active/.test((document.querySelector(`#user-list .user-status[data-user="${n}"]`) || {}).textContent || ''), name);
+    ok(true, 'and enabled the user again');
     await shot(ap, 'users');
     await adm.context.close();
 

@@ -5,7 +5,8 @@
 # audited and counted by the sign-in rate limit); the session making the change stays signed
 # in and the user's other sessions end; the old password no longer signs in and the new one
 # does; changing one's own needs the current one, admins included; only an admin sets
-# another user's password (POST /api/v1/account/password and
+# another user's password; an admin disables a user (password, sessions and API tokens stop
+# working at once, the admin's own account excepted) and enables it again (POST /api/v1/account/password and
 # `hikeshi user passwd NAME --password-stdin`); the stored value is an Argon2id hash, and
 # every change is in the audit log, without the password. `serve --secure-cookies` marks the
 # session cookie Secure (for a server behind a TLS proxy); by default it is not.
@@ -84,6 +85,30 @@ code=$(curl -s -o "$HK_TMP/o" -w '%{http_code}' -H "$A" -H "$J" \
     -d '{"current":"not-the-admin-pw","password":"admin-takes-over"}' "$B/api/v1/account/password")
 check "and a wrong one is refused ($code)" test "$code" = 403
 
+# ---- disabling a user ----
+code=$(curl -s -o "$HK_TMP/tok" -w '%{http_code}' -H "$A" -H "$J" -d '{"user":"bob","name":"bob-script"}' \
+    "$B/api/v1/tokens")
+BOBTOK=$(jget "$HK_TMP/tok" token)
+check "bob has an API token ($code)" test "$code" = 201 -a -n "$BOBTOK"
+check "bob's token works" test "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $BOBTOK" "$B/api/v1/whoami")" = 200
+check "bob signs in (browser)" test "$(signin bob reset-by-admin "$HK_TMP/jb")" = 201
+C1=$(cat "$HK_TMP/j1.csrf")
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$HK_TMP/j1" -H "$J" -H "X-CSRF-Token: $C1" \
+    -d '{"user":"bob"}' "$B/api/v1/users/disable")
+check "a handler cannot disable bob ($code)" test "$code" = 403
+code=$(curl -s -o "$HK_TMP/o" -w '%{http_code}' -H "$A" -H "$J" -d '{"user":"admin"}' "$B/api/v1/users/disable")
+check "an admin cannot disable their own account ($code)" test "$code" = 400
+code=$(curl -s -o "$HK_TMP/o" -w '%{http_code}' -H "$A" -H "$J" -d '{"user":"bob"}' "$B/api/v1/users/disable")
+check "the admin disables bob ($code)" test "$code" = 200
+check "the answer shows bob disabled" grep -q '"disabled": *1' "$HK_TMP/o"
+check "bob's token stops working at once" test "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $BOBTOK" "$B/api/v1/whoami")" = 401
+check "bob's browser session is gone" test "$(curl -s -o /dev/null -b "$HK_TMP/jb" -w '%{http_code}' "$B/api/v1/whoami")" = 401
+check "bob cannot sign in" test "$(signin bob reset-by-admin "$HK_TMP/jb2")" = 401
+code=$(curl -s -o "$HK_TMP/o" -w '%{http_code}' -H "$A" -H "$J" -d '{"user":"bob"}' "$B/api/v1/users/enable")
+check "the admin enables bob again ($code)" test "$code" = 200
+check "bob's token works again" test "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $BOBTOK" "$B/api/v1/whoami")" = 200
+check "bob signs in again" test "$(signin bob reset-by-admin "$HK_TMP/jb3")" = 201
+
 # ---- the CLI (the local operator, with the admin's rights) ----
 stop_server
 echo "cli-set-password" | "$HK_BIN" --data "$D" user passwd bob --password-stdin >"$HK_TMP/cli" 2>&1
@@ -92,6 +117,12 @@ echo "short" | "$HK_BIN" --data "$D" user passwd bob --password-stdin >"$HK_TMP/
 check "hikeshi user passwd refuses a short password" test $? -ne 0
 "$HK_BIN" --data "$D" user passwd bob </dev/null >"$HK_TMP/cli3" 2>&1
 check "hikeshi user passwd without --password-stdin is a usage error" test $? -ne 0
+"$HK_BIN" --data "$D" user disable alice >"$HK_TMP/cli4" 2>&1
+check "hikeshi user disable exits 0" test $? -eq 0
+"$HK_BIN" --data "$D" user enable alice >"$HK_TMP/cli5" 2>&1
+check "hikeshi user enable exits 0" test $? -eq 0
+"$HK_BIN" --data "$D" user disable nobody >"$HK_TMP/cli6" 2>&1
+check "hikeshi user disable of an unknown user fails" test $? -ne 0
 start_server "$D" "$HK_TMP/serve2.log" || bad "server did not restart"
 B=http://127.0.0.1:$SRV_PORT
 check "bob signs in with the CLI's password" test "$(signin bob cli-set-password "$HK_TMP/j8")" = 201
@@ -103,6 +134,7 @@ h=$(sqlite3 "$DB" "SELECT password_hash FROM users WHERE name = 'alice'")
 check "the stored value is an Argon2id hash" sh -c "case '$h' in '\$argon2id\$'*) exit 0;; esac; exit 1"
 check "the audit log has three password changes" test "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'user.password'")" = 3
 check "and the two refused attempts" test "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'user.password_failed'")" = 2
+check "the audit log has the disables and enables" test "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action IN ('user.disable', 'user.enable')")" = 4
 check "no password in the audit log" sh -c "! sqlite3 '$DB' 'SELECT * FROM audit' | grep -q -e second-alice-pw -e reset-by-admin -e cli-set-password"
 "$HK_BIN" --data "$D" audit verify >"$HK_TMP/av" 2>&1
 check "the audit chain verifies" test $? -eq 0

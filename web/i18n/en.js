@@ -547,4 +547,8 @@ export default {
     'users.setPassword': 'Set password',
     'users.newPasswordFor': 'New password for {name}:',
     'users.passwordSet': 'The password of {name} is set; their browser sessions were signed out ({n}). Their API tokens stay valid.',
+    'users.disable': 'Disable',
+    'users.enable': 'Enable',
+    'users.disabledNow': '{name} is disabled: password, sessions and API tokens no longer work',
+    'users.enabledNow': '{name} is enabled again',
 };

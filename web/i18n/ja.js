@@ -547,4 +547,8 @@ export default {
     'users.setPassword': 'パスワードを設定',
     'users.newPasswordFor': '{name} の新しいパスワード:',
     'users.passwordSet': '{name} のパスワードを設定しました。ブラウザのセッションはサインアウトされました ({n})。API トークンは有効なままです。',
+    'users.disable': '無効化',
+    'users.enable': '有効化',
+    'users.disabledNow': '{name} を無効にしました。パスワード、セッション、API トークンは使えません',
+    'users.enabledNow': '{name} を再び有効にしました',
 };

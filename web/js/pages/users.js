@@ -3,7 +3,9 @@
 // Users (#/users, admins only): the accounts (GET /api/v1/users), a form to add one
 // (POST /api/v1/users: name, role, team, password) and, per user, a new password
 // (POST /api/v1/account/password with "user"; the user's browser sessions end, API tokens
-// stay). Users changing their own password use the account page instead.
+// stay), and disable or enable a user (POST /api/v1/users/disable|enable: a disabled user's
+// password, sessions and tokens stop working). Users changing their own password use the
+// account page instead; nobody disables their own account.
 
 import { h, replace } from '../dom.js';
 import { get, post } from '../api.js';
@@ -54,15 +56,30 @@ export async function render(ctx) {
                 { key: 'role', label: t('users.role'), render: (u) => t('role.' + u.role) },
                 { key: 'team', label: t('col.team') },
                 { key: 'created_at', label: t('col.created'), num: true, render: (u) => (u.created_at ? dateTime(u.created_at) : '') },
-                { key: 'disabled', label: t('users.status'), render: (u) => (u.disabled ? t('users.disabled') : t('users.active')) },
+                { key: 'disabled', label: t('users.status'), render: (u) => h('span', { class: 'user-status', dataset: { user: u.name } }, u.disabled ? t('users.disabled') : t('users.active')) },
                 {
                     key: 'pw',
                     label: '',
                     sortable: false,
                     render: (u) => {
+                        if (u.name === ctx.user.name) return h('a', { href: '#/account', class: 'small' }, t('acct.title'));
                         const b = h('button', { type: 'button', class: 'btn btn-sm btn-ghost user-pw', dataset: { user: u.name } }, t('users.setPassword'));
                         b.addEventListener('click', () => openPassword(u));
-                        return u.name === ctx.user.name ? h('a', { href: '#/account', class: 'small' }, t('acct.title')) : b;
+                        const d = h('button', { type: 'button', class: 'btn btn-sm btn-ghost user-toggle', dataset: { user: u.name } }, u.disabled ? t('users.enable') : t('users.disable'));
+                        d.addEventListener('click', async () => {
+                            d.disabled = true;
+                            try {
+                                const r = await post('/api/v1/users/' + (u.disabled ? 'enable' : 'disable'), { user: u.name });
+                                if (!ctx.alive()) return;
+                                Object.assign(u, r);
+                                toast(t(u.disabled ? 'users.disabledNow' : 'users.enabledNow', { name: u.name }), 'ok');
+                                draw();
+                            } catch (e) {
+                                toast(e.message, 'err');
+                                d.disabled = false;
+                            }
+                        });
+                        return h('span', { class: 'row-actions' }, b, ' ', d);
                     },
                 },
             ],
