@@ -85,6 +85,15 @@ int cmd_db_check(struct cli *c, const struct cmd *cmd, struct args *a)
     return 0;
 }
 
+/* The first line of standard input, without its line end, into pw (n bytes). */
+static int read_password(char *pw, size_t n)
+{
+    if (!fgets(pw, (int)n, stdin))
+        return cli_fail(HK_EINVAL, "no password on standard input");
+    pw[strcspn(pw, "\r\n")] = '\0';
+    return 0;
+}
+
 int cmd_user_add(struct cli *c, const struct cmd *cmd, struct args *a)
 {
     json_t *body, *out = NULL;
@@ -102,13 +111,9 @@ int cmd_user_add(struct cli *c, const struct cmd *cmd, struct args *a)
     body = json_pack("{s:s, s:s}", "name", a->pos[0], "role", arg_get(a, "role"));
     if (arg_get(a, "team"))
         json_object_set_new(body, "team", json_string(arg_get(a, "team")));
-    if (arg_has(a, "password-stdin")) {
-        if (!fgets(pw, sizeof(pw), stdin))
-            rc = cli_fail(HK_EINVAL, "no password on standard input");
-        else {
-            pw[strcspn(pw, "\r\n")] = '\0';
-            json_object_set_new(body, "password", json_string(pw));
-        }
+    if (arg_has(a, "password-stdin") && !(rc = read_password(pw, sizeof(pw)))) {
+        json_object_set_new(body, "password", json_string(pw));
+        sodium_memzero(pw, sizeof(pw));
     }
     if (!rc)
         rc = cli_call(c, "POST", "/api/v1/users", NULL, body, &out);
@@ -131,9 +136,8 @@ int cmd_user_passwd(struct cli *c, const struct cmd *cmd, struct args *a)
             return cli_fail(HK_EINVAL, "unknown option '--%s'", a->kv[i].k);
     if (a->npos != 1 || !arg_has(a, "password-stdin"))
         return cli_fail(HK_EINVAL, "usage: hikeshi user passwd NAME --password-stdin");
-    if (!fgets(pw, sizeof(pw), stdin))
-        return cli_fail(HK_EINVAL, "no password on standard input");
-    pw[strcspn(pw, "\r\n")] = '\0';
+    if ((rc = read_password(pw, sizeof(pw))))
+        return rc;
     body = json_pack("{s:s, s:s}", "user", a->pos[0], "password", pw);
     sodium_memzero(pw, sizeof(pw));
     rc = cli_call(c, "POST", "/api/v1/account/password", NULL, body, &out);

@@ -53,6 +53,22 @@ static hk_err valid_name(struct hk_ctx *ctx, const char *name)
     return HK_OK;
 }
 
+static hk_err valid_password(struct hk_ctx *ctx, const char *pw)
+{
+    if (!pw || strlen(pw) < 8 || strlen(pw) > 1024)
+        return hk_errf(ctx->em, HK_EINVAL, "password must be 8 to 1024 characters");
+    return HK_OK;
+}
+
+/* Argon2id (libsodium's interactive limits), the string with its salt and parameters. */
+static hk_err hash_password(const char *pw, char hash[crypto_pwhash_STRBYTES])
+{
+    if (crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE))
+        return HK_ENOMEM;
+    return HK_OK;
+}
+
 hk_err hk_user_add(struct hk_ctx *ctx, const char *name, const char *role, const char *team,
                    const char *password, json_t **out)
 {
@@ -72,12 +88,9 @@ hk_err hk_user_add(struct hk_ctx *ctx, const char *name, const char *role, const
                        role ? role : "");
     if (team && strlen(team) > 63)
         return hk_errf(ctx->em, HK_EINVAL, "team name longer than 63 characters");
-    if (password && (strlen(password) < 8 || strlen(password) > 1024))
-        return hk_errf(ctx->em, HK_EINVAL, "password must be 8 to 1024 characters");
     if (password &&
-        crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE))
-        return HK_ENOMEM;
+        ((err = valid_password(ctx, password)) || (err = hash_password(password, hash))))
+        return err;
     err = hk_store_exec(ctx->st, HK_Q_USER_INSERT,
                         HK_SQL_ARGS(hk_sql_text(name), hk_sql_text(role),
                                     hk_sql_text(team ? team : ""), hk_sql_text(""),
@@ -155,9 +168,7 @@ hk_err hk_user_set_password(struct hk_ctx *ctx, const char *name, const char *cu
     *retry_after = 0;
     if (!self && ctx->who.role != HK_ROLE_ADMIN)
         return hk_errf(ctx->em, HK_EPERM, "only admins can set another user's password");
-    if (!password || strlen(password) < 8 || strlen(password) > 1024)
-        return hk_errf(ctx->em, HK_EINVAL, "the new password must be 8 to 1024 characters");
-    if ((err = valid_name(ctx, target)))
+    if ((err = valid_password(ctx, password)) || (err = valid_name(ctx, target)))
         return err;
     err = hk_store_row(ctx->st, HK_Q_USER_BY_NAME, HK_SQL_ARGS(hk_sql_text(target)), &u);
     if (err == HK_ENOTFOUND)
@@ -195,9 +206,8 @@ hk_err hk_user_set_password(struct hk_ctx *ctx, const char *name, const char *cu
             return err;
         hk_signin_succeeded(target); /* as a sign-in: earlier failures stop counting */
     }
-    if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE))
-        return HK_ENOMEM;
+    if ((err = hash_password(password, hash)))
+        return err;
     if ((err = hk_ctx_begin(ctx, true)))
         goto out;
     err = hk_store_exec(ctx->st, HK_Q_USER_SET_PASSWORD,

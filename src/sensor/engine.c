@@ -800,17 +800,15 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
         port_note(e, p->dport);
     if (p->dst != e->dst0)
         e->flags |= F_MULTI;
+    if (e->sample)
+        s->samples[e->sample - 1].seen = s->now_rel;
     if (e->sample && (e->flags & F_FINAL)) {
         /* A final sample counts the destinations; for IPv4 the entry's own sketch is
          * folded from it if the sample is ever taken away (hll_fold). */
-        struct sample *sm = &s->samples[e->sample - 1];
-        sm->seen = s->now_rel;
-        hll_add(sm->h, 8, hdst);
+        hll_add(s->samples[e->sample - 1].h, 8, hdst);
         if (p->v6)
             hll16_add(e->hll, hdst);
     } else {
-        if (e->sample)
-            s->samples[e->sample - 1].seen = s->now_rel;
         hll16_add(e->hll, hdst);
         if ((e->flags & F_MULTI) && !(e->flags & F_FINAL))
             sample_add(s, t, e, p->dst, hdst);

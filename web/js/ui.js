@@ -32,6 +32,12 @@ export function idLink(kind, id) {
     return h('a', { href, class: 'id-link' }, '#' + id);
 }
 
+/* A labelled form field: the label, an optional hint, the input, and an optional element
+ * after it (a live message). opts: wide, hint, after. */
+export function field(labelText, input, opts = {}) {
+    return h('div', { class: ['field', opts.wide ? 'wide' : null] }, h('label', { for: input.id }, labelText), opts.hint ? h('p', { class: 'hint' }, opts.hint) : null, input, opts.after || null);
+}
+
 export function card(title, body, opts = {}) {
     return h(
         'section',

@@ -15,20 +15,6 @@
 #include "hikeshi/webui.h"
 #include "testutil.h"
 
-/* TX at a given clock: hk_ctx_begin sets ctx.now, so the time is set after it. */
-#define TXAT(t, at, expr)                               \
-    ({                                                  \
-        hk_err tx_err_ = hk_ctx_begin(&(t)->ctx, true); \
-        (t)->ctx.now = (at);                            \
-        if (!tx_err_)                                   \
-            tx_err_ = (expr);                           \
-        if (tx_err_)                                    \
-            hk_ctx_rollback(&(t)->ctx);                 \
-        else                                            \
-            tx_err_ = hk_ctx_commit(&(t)->ctx);         \
-        tx_err_;                                        \
-    })
-
 static const char *jstr(json_t *o, const char *k)
 {
     const char *v = json_string_value(json_object_get(o, k));

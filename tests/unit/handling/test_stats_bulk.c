@@ -18,19 +18,6 @@
 
 #include "testutil.h"
 
-#define TXAT(t, at, expr)                               \
-    ({                                                  \
-        hk_err tx_err_ = hk_ctx_begin(&(t)->ctx, true); \
-        (t)->ctx.now = (at);                            \
-        if (!tx_err_)                                   \
-            tx_err_ = (expr);                           \
-        if (tx_err_)                                    \
-            hk_ctx_rollback(&(t)->ctx);                 \
-        else                                            \
-            tx_err_ = hk_ctx_commit(&(t)->ctx);         \
-        tx_err_;                                        \
-    })
-
 static int64_t T(const char *s)
 {
     int64_t t = 0;

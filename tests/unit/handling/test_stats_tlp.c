@@ -21,19 +21,6 @@
 
 #define N 90
 
-#define TXAT(t, at, expr)                               \
-    ({                                                  \
-        hk_err tx_err_ = hk_ctx_begin(&(t)->ctx, true); \
-        (t)->ctx.now = (at);                            \
-        if (!tx_err_)                                   \
-            tx_err_ = (expr);                           \
-        if (tx_err_)                                    \
-            hk_ctx_rollback(&(t)->ctx);                 \
-        else                                            \
-            tx_err_ = hk_ctx_commit(&(t)->ctx);         \
-        tx_err_;                                        \
-    })
-
 struct inc {
     int64_t id, created, fr, res; /* fr, res: 0 = none */
     int sev, team, cls, state;    /* state: 0 new, 1 triage, 2 resolved */

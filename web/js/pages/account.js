@@ -8,11 +8,7 @@
 import { h, replace } from '../dom.js';
 import { post } from '../api.js';
 import { t } from '../i18n.js';
-import { pageHeader, card, toast } from '../ui.js';
-
-function field(labelText, input, hint) {
-    return h('div', { class: 'field' }, h('label', { for: input.id }, labelText), hint ? h('p', { class: 'hint' }, hint) : null, input);
-}
+import { pageHeader, card, field, toast } from '../ui.js';
 
 export async function render(ctx) {
     const { main, user } = ctx;
@@ -26,7 +22,7 @@ export async function render(ctx) {
         { class: 'stack-form', id: 'acct-form' },
         h('h3', { class: 'form-sec' }, t('acct.password')),
         field(t('acct.current'), cur),
-        field(t('acct.new'), pw1, t('acct.newHint')),
+        field(t('acct.new'), pw1, { hint: t('acct.newHint') }),
         field(t('acct.confirm'), pw2),
         h('div', { class: 'form-actions' }, btn),
         result,

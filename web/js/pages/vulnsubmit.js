@@ -9,12 +9,8 @@
 import { h, replace } from '../dom.js';
 import { get, post } from '../api.js';
 import { t } from '../i18n.js';
-import { pageHeader, card, toast } from '../ui.js';
+import { pageHeader, card, field, toast } from '../ui.js';
 import { cvssBadge } from '../vuln-ui.js';
-
-function field(labelText, input, opts = {}) {
-    return h('div', { class: ['field', opts.wide ? 'wide' : null] }, h('label', { for: input.id }, labelText), opts.hint ? h('p', { class: 'hint' }, opts.hint) : null, input, opts.after || null);
-}
 
 /* "cvss[0]: CVSS:3.1/AV:X: metric AV has no value 'X' ..." -> the part after the vector. */
 function cvssMessage(msg, vec) {
