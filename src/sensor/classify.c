@@ -212,22 +212,33 @@ enum hk_kind hk_kind_of(uint32_t probes, uint32_t resp, uint32_t targets, uint32
 
 /* ---- strategies ---- */
 
-/* Small steps in one direction: the fraction of consecutive destinations 1..8 apart,
- * ascending or descending (whichever is larger). */
-static double seq_frac(const uint32_t *d, const int *idx, int n)
-{
-    int up = 0, down = 0;
+/* Small steps in one direction along a sequence of destinations: the steps 1..8 apart,
+ * ascending and descending, counted as the sequence grows. */
+struct steps {
+    int n, up, down;
+    uint32_t prev;
+};
 
-    if (n < 2)
-        return 0;
-    for (int i = 1; i < n; i++) {
-        int64_t a = idx ? d[idx[i - 1]] : d[i - 1];
-        int64_t b = idx ? d[idx[i]] : d[i];
-        int64_t delta = b - a;
-        up += delta >= 1 && delta <= 8;
-        down += delta <= -1 && delta >= -8;
+static inline void steps_add(struct steps *q, uint32_t x)
+{
+    /* 1 <= x - prev <= 8, and the other way round; 64-bit, so no wrap-around. */
+    int64_t delta = (int64_t)x - (int64_t)q->prev;
+
+    if (q->n) {
+        q->up += (uint64_t)(delta - 1) < 8u;
+        q->down += (uint64_t)(-delta - 1) < 8u;
     }
-    return (double)(up > down ? up : down) / (n - 1);
+    q->prev = x;
+    q->n++;
+}
+
+/* The fraction of consecutive destinations 1..8 apart in one direction (whichever is
+ * larger). */
+static double seq_frac(const struct steps *q)
+{
+    if (q->n < 2)
+        return 0;
+    return (double)(q->up > q->down ? q->up : q->down) / (q->n - 1);
 }
 
 /* Seconds to sweep 256 addresses at the pace of n distinct destinations in [first, last]. */
@@ -309,8 +320,9 @@ void hk_classify(const uint32_t *d, const struct cls_times *tm, int n, uint32_t 
                  uint32_t probes, uint32_t targets, uint32_t nports, const struct cls_space *sp,
                  struct cls_out *o)
 {
-    int la[HK_SAMPLE_K], lb[HK_SAMPLE_K], na = 0, nb = 0;
-    int c16 = 0, c8 = 0, cfar = 0;
+    struct steps all = {0, 0, 0, 0}, loc = {0, 0, 0, 0}, far = {0, 0, 0, 0};
+    int na, nb, c16 = 0, c8 = 0, cfar = 0;
+    uint32_t lo = UINT32_MAX, hi = 0; /* the range of the destinations outside the own /24 */
     double fs, fa, fb;
 
     memset(o, 0, sizeof(*o));
@@ -326,12 +338,18 @@ void hk_classify(const uint32_t *d, const struct cls_times *tm, int n, uint32_t 
     }
     if (n > HK_SAMPLE_K)
         n = HK_SAMPLE_K;
+    /* One pass: the order of all destinations, of those in the own /24 (la) and of the
+     * others (lb), and the locality classes. */
     for (int i = 0; i < n; i++) {
         uint32_t x = d[i] ^ src;
-        if (x < 256u)
-            la[na++] = i;
-        else
-            lb[nb++] = i;
+        steps_add(&all, d[i]);
+        if (x < 256u) {
+            steps_add(&loc, d[i]);
+        } else {
+            steps_add(&far, d[i]);
+            lo = d[i] < lo ? d[i] : lo;
+            hi = d[i] > hi ? d[i] : hi;
+        }
         if (x < 65536u)
             c16++;
         else if (x < (1u << 24))
@@ -339,9 +357,11 @@ void hk_classify(const uint32_t *d, const struct cls_times *tm, int n, uint32_t 
         else
             cfar++;
     }
-    fs = seq_frac(d, NULL, n);
-    fa = seq_frac(d, la, na);
-    fb = seq_frac(d, lb, nb);
+    na = loc.n;
+    nb = far.n;
+    fs = seq_frac(&all);
+    fa = seq_frac(&loc);
+    fb = seq_frac(&far);
     /* WannaCry: an ordered sweep of the own /24 interleaved with random probes elsewhere. */
     if (na >= 3 && fa >= 0.75 && nb >= 1 && fb <= 0.4) {
         if (na >= 4 && nb >= 4) {
@@ -358,12 +378,6 @@ void hk_classify(const uint32_t *d, const struct cls_times *tm, int n, uint32_t 
      * that uniform scanning would almost never hit that /24 (expected < 0.05): the start
      * of a hybrid whose local sweep is slow (held up by exploits); wait for more of it. */
     if (na >= 1 && na < 4 && nb >= 8 && fb <= 0.3 && (na == 1 || fa >= 0.75)) {
-        uint32_t lo = UINT32_MAX, hi = 0;
-        for (int i = 0; i < nb; i++) {
-            uint32_t x = d[lb[i]];
-            lo = x < lo ? x : lo;
-            hi = x > hi ? x : hi;
-        }
         if ((double)nb * 256.0 / ((double)(hi - lo) + 1.0) < 0.05) {
             set(o, HK_STRAT_UNDETERMINED, 0, (uint32_t)(4 - na));
             return;

@@ -607,6 +607,9 @@ static inline void tool_update(struct src_ent *e, const struct hk_pkt *p)
     mask = cnt ? (uint8_t)(mask & fingerprint(p)) : fingerprint(p);
     if (cnt < 31)
         cnt++;
+    /* After two SYNs with no tool left in the mask nothing can change: settled too. */
+    if (cnt >= 2 && !mask)
+        cnt = 31;
     e->tool = (uint8_t)(mask | (cnt << 3));
 }
 
@@ -624,17 +627,17 @@ static inline void port_note(struct src_ent *e, uint16_t port)
     }
 }
 
-static inline uint8_t tcpmix_bit(uint8_t fl)
+/* The bits of the TCP flags the mix depends on: 0 SYN, 1 RST, 2 ACK (1 alone: a SYN). */
+static inline uint32_t tcp_sra(uint8_t fl)
 {
-    if ((fl & (HK_TH_SYN | HK_TH_ACK)) == (HK_TH_SYN | HK_TH_ACK))
-        return 2;
-    if (fl & HK_TH_SYN)
-        return 1;
-    if (fl & HK_TH_RST)
-        return 4;
-    if (fl & HK_TH_ACK)
-        return 8;
-    return 16;
+    return ((fl >> 1) & 3u) | ((fl >> 2) & 4u);
+}
+
+/* The tcpmix bit of a packet from tcp_sra(): SYN-ACK 2, else SYN 1, else RST 4, else ACK 8,
+ * else 16 (FIN, NULL, Xmas), one byte per value in a constant. */
+static inline uint8_t tcpmix_bit(uint32_t sra)
+{
+    return (uint8_t)(0x0204020801040110ull >> (sra * 8));
 }
 
 static void trace_add(struct trace *tr, uint32_t rel, uint32_t dst)
@@ -740,7 +743,7 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
     uint32_t key = p->src;
     uint32_t pi = pidx(p->proto);
     uint8_t pbit = (uint8_t)(1u << pi);
-    bool fresh, again, first_contact = false;
+    bool fresh, same, again, first_contact = false;
     /* Capture times are after 1970: the unsigned division is the cheaper one. */
     int64_t ms = p->ts_ns >= 0 ? (int64_t)((uint64_t)p->ts_ns / 1000000) : p->ts_ns / 1000000;
 
@@ -770,12 +773,13 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
     }
     /* Busier sources move towards the front of their bucket, where the lookup (and the
      * prefetch ahead of it) looks first. */
-    if (((e - t->e) & (HK_WAYS - 1)) && e[-1].probes < e->probes)
+    if (((uintptr_t)e & (HK_WAYS * sizeof(*e) - 1)) && e[-1].probes < e->probes)
         e = ent_swap_prev(s, t, e);
-    /* A single-port source already counted on this port in this minute: the port's
-     * distinct-source sketch and source sample have it (both ignore repeats). */
-    again = !fresh && e->nports_listed == 1 && e->ports[0] == p->dport && e->protos == pbit &&
-            e->last_ms >= s->min_start_rel;
+    /* A single-port source on its port again: its protocol and port are noted already; in
+     * the same minute (again) the port's distinct-source sketch and source sample have it
+     * too (both ignore repeats). */
+    same = !fresh && e->nports_listed == 1 && e->ports[0] == p->dport && e->protos == pbit;
+    again = same && e->last_ms >= s->min_start_rel;
     if (fresh) {
         e->first_ms = s->now_rel;
         e->dst0 = p->dst;
@@ -785,34 +789,38 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
     e->probes++;
     e->last_ms = s->now_rel;
     e->resp += p->resp;
-    e->protos |= pbit;
+    if (!same) {
+        e->protos |= pbit;
+        if (!p->resp)
+            port_note(e, p->dport);
+    }
     if (first_contact)
         e->flags |= F_TRW_ANY;
     if (p->proto == 6) {
-        e->tcpmix |= tcpmix_bit(p->flags);
-        /* After two SYNs with no tool left in the mask nothing can change, and after 31 a
-         * surviving tool is settled: skip. */
-        if ((p->flags & (HK_TH_SYN | HK_TH_ACK | HK_TH_RST)) == HK_TH_SYN && !p->v6 &&
-            e->tool < (31 << 3) && (e->tool < (2 << 3) || (e->tool & 7)))
+        uint32_t sra = tcp_sra(p->flags);
+        e->tcpmix |= tcpmix_bit(sra);
+        /* A settled tool byte (tool_update) is not checked again. */
+        if (sra == 1 && !p->v6 && e->tool < (31 << 3))
             tool_update(e, p);
     }
-    if (!p->resp)
-        port_note(e, p->dport);
     if (p->dst != e->dst0)
         e->flags |= F_MULTI;
-    if (e->sample)
-        s->samples[e->sample - 1].seen = s->now_rel;
-    if (e->sample && (e->flags & F_FINAL)) {
-        /* A final sample counts the destinations; for IPv4 the entry's own sketch is
-         * folded from it if the sample is ever taken away (hll_fold). */
-        hll_add(s->samples[e->sample - 1].h, 8, hdst);
-        if (p->v6)
-            hll16_add(e->hll, hdst);
-    } else {
-        hll16_add(e->hll, hdst);
-        if ((e->flags & F_MULTI) && !(e->flags & F_FINAL))
-            sample_add(s, t, e, p->dst, hdst);
+    if (e->sample) {
+        struct sample *sm = &s->samples[e->sample - 1];
+        sm->seen = s->now_rel;
+        if (e->flags & F_FINAL) {
+            /* A final sample counts the destinations; for IPv4 the entry's own sketch is
+             * folded from it if the sample is ever taken away (hll_fold). */
+            hll_add(sm->h, 8, hdst);
+            if (p->v6)
+                hll16_add(e->hll, hdst);
+            goto ports;
+        }
     }
+    hll16_add(e->hll, hdst);
+    if ((e->flags & (F_MULTI | F_FINAL)) == F_MULTI)
+        sample_add(s, t, e, p->dst, hdst);
+ports:
     if (!p->resp)
         hk_port_add(s, p, pi, h, hdst, again);
     if (bo.plot)
@@ -913,18 +921,17 @@ static inline __attribute__((always_inline)) void stage_one(struct hk_sensor *s,
 }
 
 /* Packet i is fetched at step i, located at step i + PF_SAMPLE and processed at step
- * i + PF_BUCKET; the steady part of the loop has no tests of where it is. */
-void hk_sensor_batch(struct hk_sensor *s, const struct hk_pkt *p, size_t n)
+ * i + PF_BUCKET; the steady part of the loop has no tests of where it is. Inlined once per
+ * combination of the options the packet path tests, each then a constant: the common one
+ * (darknet without --monitor, no plot) has none of their tests in its loop. */
+static inline __attribute__((always_inline)) void batch_loop(struct hk_sensor *s,
+                                                             const struct hk_pkt *p, size_t n,
+                                                             const struct batch_opts bo,
+                                                             const bool dense)
 {
     struct ring r;
-    const struct batch_opts bo = {s->o.lan, s->o.nmonitor && !s->o.lan, s->o.nplot > 0};
-    const bool dense = s->t4.count * 2 >= (uint64_t)s->t4.nb * HK_WAYS;
     size_t i = 0;
 
-    if (!n)
-        return;
-    if (!s->started)
-        start(s, p[0].ts_ns / 1000000);
     for (; i < PF_BUCKET; i++) {
         if (i < n)
             stage_fetch(s, &p[i], &r, i, dense);
@@ -941,6 +948,24 @@ void hk_sensor_batch(struct hk_sensor *s, const struct hk_pkt *p, size_t n)
             stage_locate(s, &p[i - PF_SAMPLE], &r, i - PF_SAMPLE, dense);
         stage_one(s, &p[i - PF_BUCKET], &r, i - PF_BUCKET, bo);
     }
+}
+
+void hk_sensor_batch(struct hk_sensor *s, const struct hk_pkt *p, size_t n)
+{
+    const struct batch_opts bo = {s->o.lan, s->o.nmonitor && !s->o.lan, s->o.nplot > 0};
+    const struct batch_opts plain = {false, false, false};
+    const bool dense = s->t4.count * 2 >= (uint64_t)s->t4.nb * HK_WAYS;
+
+    if (!n)
+        return;
+    if (!s->started)
+        start(s, p[0].ts_ns / 1000000);
+    if (bo.lan || bo.darknet_mon || bo.plot)
+        batch_loop(s, p, n, bo, dense);
+    else if (dense)
+        batch_loop(s, p, n, plain, true);
+    else
+        batch_loop(s, p, n, plain, false);
     if (s->o.lan)
         hk_lan_expire(s);
 }
