@@ -186,7 +186,7 @@ void hk_sensor_free(struct hk_sensor *s)
 /* ---- samples ---- */
 
 /* The source address in host order (IPv6: its low 32 bits), for locality. */
-static uint32_t src32(const struct srctab *t, const struct src_ent *e)
+static inline uint32_t src32(const struct srctab *t, const struct src_ent *e)
 {
     const uint8_t *a;
 
@@ -333,47 +333,77 @@ static inline bool sample_has(const struct sample *sm, uint32_t d)
 #endif
 }
 
+/* A source's first sample (its first two destinations): false when none is free. Out of
+ * line, like the other rare parts of sample_add. */
+static __attribute__((noinline)) bool sample_start(struct hk_sensor *s, struct srctab *t,
+                                                   struct src_ent *e)
+{
+    struct sample *sm;
+    uint32_t hb, idx;
+
+    /* After a refusal, try again only at powers of two. */
+    if ((e->flags & F_NOSAMPLE) && (e->probes & (e->probes - 1)))
+        return false;
+    if (e->resp * 2 >= e->probes)
+        return false;
+    idx = sample_alloc(s);
+    if (!idx) {
+        if (!(e->flags & F_NOSAMPLE))
+            s->st.samples_exhausted++;
+        e->flags |= F_NOSAMPLE;
+        return false;
+    }
+    e->flags &= (uint8_t)~F_NOSAMPLE;
+    e->sample = idx;
+    sm = &s->samples[idx - 1];
+    sm->owner = (uint32_t)(e - t->e);
+    sm->v6 = t->v6;
+    sm->used = 1;
+    sm->n = 1;
+    sm->dropped = 0;
+    sm->ncompact = 0;
+    sm->seen = s->now_rel;
+    memset(sm->bloom, 0, sizeof(sm->bloom));
+    sm->d[0] = e->dst0;
+    sm->tm.first = sm->tm.last = e->first_ms;
+    sm->tm.lfirst = sm->tm.llast = e->first_ms;
+    if ((e->dst0 ^ src32(t, e)) >= 256u)
+        sm->tm.lfirst = sm->tm.llast = UINT32_MAX;
+    hb = dhash(e->dst0) & 255;
+    sm->bloom[hb >> 6] |= 1ull << (hb & 63);
+    return true;
+}
+
+/* The sample has its HK_SAMPLE_K destinations: the final label, unless a hybrid's local
+ * sweep is still to come (sample_compact); then the same bytes become the sketch. */
+static __attribute__((noinline)) void sample_filled(struct hk_sensor *s, struct srctab *t,
+                                                    struct src_ent *e, struct sample *sm)
+{
+    uint32_t d[HK_SAMPLE_K];
+
+    hk_sensor_classify_entry(s, t, e, true);
+    if ((e->strat & 15) == HK_STRAT_UNDETERMINED && sample_compact(sm, src32(t, e)))
+        return;
+    e->flags |= F_FINAL;
+    memcpy(d, sm->d, sizeof(d));
+    memset(sm->h, 0, sizeof(sm->h));
+    for (int i = 0; i < HK_SAMPLE_K; i++)
+        hll_add(sm->h, 8, dhash(d[i]));
+}
+
 /* Checkpoints (distinct destinations) at which the label is recomputed. */
 static const uint64_t checkpoints = (1ull << 4) | (1ull << 8) | (1ull << 16) | (1ull << 32);
 
-static void sample_add(struct hk_sensor *s, struct srctab *t, struct src_ent *e, uint32_t dst,
-                       uint32_t hdst)
+/* A destination for the source's sample (a source with more than one destination whose
+ * label is not final). Inline: most calls only test the Bloom filter or append. */
+static inline __attribute__((always_inline)) void
+sample_add(struct hk_sensor *s, struct srctab *t, struct src_ent *e, uint32_t dst, uint32_t hdst)
 {
     struct sample *sm;
     uint32_t hb;
 
-    if (!e->sample) {
-        /* After a refusal, try again only at powers of two. */
-        if ((e->flags & F_NOSAMPLE) && (e->probes & (e->probes - 1)))
-            return;
-        if (e->resp * 2 >= e->probes)
-            return;
-        uint32_t idx = sample_alloc(s);
-        if (!idx) {
-            if (!(e->flags & F_NOSAMPLE))
-                s->st.samples_exhausted++;
-            e->flags |= F_NOSAMPLE;
-            return;
-        }
-        e->flags &= (uint8_t)~F_NOSAMPLE;
-        e->sample = idx;
-        sm = &s->samples[idx - 1];
-        sm->owner = (uint32_t)(e - t->e);
-        sm->v6 = t->v6;
-        sm->used = 1;
-        sm->n = 1;
-        sm->dropped = 0;
-        sm->ncompact = 0;
-        sm->seen = s->now_rel;
-        memset(sm->bloom, 0, sizeof(sm->bloom));
-        sm->d[0] = e->dst0;
-        sm->tm.first = sm->tm.last = e->first_ms;
-        sm->tm.lfirst = sm->tm.llast = e->first_ms;
-        if ((e->dst0 ^ src32(t, e)) >= 256u)
-            sm->tm.lfirst = sm->tm.llast = UINT32_MAX;
-        hb = dhash(e->dst0) & 255;
-        sm->bloom[hb >> 6] |= 1ull << (hb & 63);
-    }
+    if (!e->sample && !sample_start(s, t, e))
+        return;
     sm = &s->samples[e->sample - 1];
     if (sm->n >= HK_SAMPLE_K) { /* final: count destinations in the sketch */
         hll_add(sm->h, 8, hdst);
@@ -391,19 +421,10 @@ static void sample_add(struct hk_sensor *s, struct srctab *t, struct src_ent *e,
         sm->tm.llast = s->now_rel;
     }
     sm->n++;
-    if (sm->n == HK_SAMPLE_K) {
-        uint32_t d[HK_SAMPLE_K];
-        hk_sensor_classify_entry(s, t, e, true);
-        if ((e->strat & 15) == HK_STRAT_UNDETERMINED && sample_compact(sm, src32(t, e)))
-            return;
-        e->flags |= F_FINAL;
-        memcpy(d, sm->d, sizeof(d));
-        memset(sm->h, 0, sizeof(sm->h));
-        for (int i = 0; i < HK_SAMPLE_K; i++)
-            hll_add(sm->h, 8, dhash(d[i]));
-    } else if (checkpoints & (1ull << sm->n)) {
+    if (sm->n == HK_SAMPLE_K)
+        sample_filled(s, t, e, sm);
+    else if (checkpoints & (1ull << sm->n))
         hk_sensor_classify_entry(s, t, e, false);
-    }
 }
 
 /* ---- the table ---- */
@@ -627,18 +648,21 @@ static inline void port_note(struct src_ent *e, uint16_t port)
     }
 }
 
-/* The bits of the TCP flags the mix depends on: 0 SYN, 1 RST, 2 ACK (1 alone: a SYN). */
-static inline uint32_t tcp_sra(uint8_t fl)
-{
-    return ((fl >> 1) & 3u) | ((fl >> 2) & 4u);
-}
-
-/* The tcpmix bit of a packet from tcp_sra(): SYN-ACK 2, else SYN 1, else RST 4, else ACK 8,
- * else 16 (FIN, NULL, Xmas), one byte per value in a constant. */
-static inline uint8_t tcpmix_bit(uint32_t sra)
-{
-    return (uint8_t)(0x0204020801040110ull >> (sra * 8));
-}
+/* Per TCP flags byte: bits 0-4 its tcpmix bit (SYN-ACK 2, else SYN 1, else RST 4, else ACK
+ * 8, else 16: FIN, NULL, Xmas), bit 7 set for a SYN without ACK or RST (the packets that
+ * carry a tool's fingerprint). One load per packet. */
+#define TCP_MIX(f) \
+    ((((f)&0x12) == 0x12) ? 2 : ((f)&0x02) ? 1 : ((f)&0x04) ? 4 : ((f)&0x10) ? 8 : 16)
+#define TCP_INFO(f) (TCP_MIX(f) | ((((f)&0x16) == 0x02) ? 0x80 : 0))
+#define TCP_I4(f)   TCP_INFO(f), TCP_INFO((f) + 1), TCP_INFO((f) + 2), TCP_INFO((f) + 3)
+#define TCP_I16(f)  TCP_I4(f), TCP_I4((f) + 4), TCP_I4((f) + 8), TCP_I4((f) + 12)
+#define TCP_I64(f)  TCP_I16(f), TCP_I16((f) + 16), TCP_I16((f) + 32), TCP_I16((f) + 48)
+static const uint8_t tcp_info[256] = {TCP_I64(0), TCP_I64(64), TCP_I64(128), TCP_I64(192)};
+#undef TCP_I64
+#undef TCP_I16
+#undef TCP_I4
+#undef TCP_INFO
+#undef TCP_MIX
 
 static void trace_add(struct trace *tr, uint32_t rel, uint32_t dst)
 {
@@ -740,9 +764,9 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
                                                       struct batch_opts bo)
 {
     struct srctab *t = &s->t4;
-    uint32_t key = p->src;
-    uint32_t pi = pidx(p->proto);
-    uint8_t pbit = (uint8_t)(1u << pi);
+    const uint32_t pi = pidx(p->proto);
+    const uint8_t pbit = (uint8_t)(1u << pi);
+    uint32_t key = p->src, now, want, have;
     bool fresh, same, again, first_contact = false;
     /* Capture times are after 1970: the unsigned division is the cheaper one. */
     int64_t ms = p->ts_ns >= 0 ? (int64_t)((uint64_t)p->ts_ns / 1000000) : p->ts_ns / 1000000;
@@ -755,6 +779,7 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
         s->now_ms = ms;
         s->now_rel = ms > s->base_ms ? (uint32_t)(ms - s->base_ms) : 0;
     }
+    now = s->now_rel;
     s->st.packets++;
     if (bo.darknet_mon && !monitored(s, p)) {
         s->st.outside++;
@@ -775,19 +800,25 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
      * prefetch ahead of it) looks first. */
     if (((uintptr_t)e & (HK_WAYS * sizeof(*e) - 1)) && e[-1].probes < e->probes)
         e = ent_swap_prev(s, t, e);
-    /* A single-port source on its port again: its protocol and port are noted already; in
-     * the same minute (again) the port's distinct-source sketch and source sample have it
-     * too (both ignore repeats). */
-    same = !fresh && e->nports_listed == 1 && e->ports[0] == p->dport && e->protos == pbit;
+        /* A single-port source on its port again (protos, nports_listed and ports[0] compared as
+         * one word): its protocol and port are noted already; in the same minute (again) the
+         * port's distinct-source sketch and source sample have it too (both ignore repeats). */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    want = pbit | 0x100u | (uint32_t)p->dport << 16;
+#else
+    want = (uint32_t)pbit << 24 | 0x10000u | p->dport;
+#endif
+    memcpy(&have, &e->protos, 4);
+    same = !fresh && have == want;
     again = same && e->last_ms >= s->min_start_rel;
     if (fresh) {
-        e->first_ms = s->now_rel;
+        e->first_ms = now;
         e->dst0 = p->dst;
         if (p->v6)
             e->flags |= F_V6;
     }
     e->probes++;
-    e->last_ms = s->now_rel;
+    e->last_ms = now;
     e->resp += p->resp;
     if (!same) {
         e->protos |= pbit;
@@ -797,17 +828,17 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
     if (first_contact)
         e->flags |= F_TRW_ANY;
     if (p->proto == 6) {
-        uint32_t sra = tcp_sra(p->flags);
-        e->tcpmix |= tcpmix_bit(sra);
+        uint8_t ti = tcp_info[p->flags];
+        e->tcpmix |= (uint8_t)(ti & 31);
         /* A settled tool byte (tool_update) is not checked again. */
-        if (sra == 1 && !p->v6 && e->tool < (31 << 3))
+        if ((ti & 0x80) && !p->v6 && e->tool < (31 << 3))
             tool_update(e, p);
     }
     if (p->dst != e->dst0)
         e->flags |= F_MULTI;
     if (e->sample) {
         struct sample *sm = &s->samples[e->sample - 1];
-        sm->seen = s->now_rel;
+        sm->seen = now;
         if (e->flags & F_FINAL) {
             /* A final sample counts the destinations; for IPv4 the entry's own sketch is
              * folded from it if the sample is ever taken away (hll_fold). */
@@ -922,8 +953,9 @@ static inline __attribute__((always_inline)) void stage_one(struct hk_sensor *s,
 
 /* Packet i is fetched at step i, located at step i + PF_SAMPLE and processed at step
  * i + PF_BUCKET; the steady part of the loop has no tests of where it is. Inlined once per
- * combination of the options the packet path tests, each then a constant: the common one
- * (darknet without --monitor, no plot) has none of their tests in its loop. */
+ * combination of the options the packet path tests, each then a constant: the common ones
+ * (a darknet, with or without --monitor, no plot) have none of the other tests in their
+ * loops. */
 static inline __attribute__((always_inline)) void batch_loop(struct hk_sensor *s,
                                                              const struct hk_pkt *p, size_t n,
                                                              const struct batch_opts bo,
@@ -953,19 +985,19 @@ static inline __attribute__((always_inline)) void batch_loop(struct hk_sensor *s
 void hk_sensor_batch(struct hk_sensor *s, const struct hk_pkt *p, size_t n)
 {
     const struct batch_opts bo = {s->o.lan, s->o.nmonitor && !s->o.lan, s->o.nplot > 0};
-    const struct batch_opts plain = {false, false, false};
+    const struct batch_opts plain = {false, false, false}, mon = {false, true, false};
     const bool dense = s->t4.count * 2 >= (uint64_t)s->t4.nb * HK_WAYS;
 
     if (!n)
         return;
     if (!s->started)
         start(s, p[0].ts_ns / 1000000);
-    if (bo.lan || bo.darknet_mon || bo.plot)
+    if (bo.lan || bo.plot)
         batch_loop(s, p, n, bo, dense);
-    else if (dense)
-        batch_loop(s, p, n, plain, true);
+    else if (bo.darknet_mon)
+        dense ? batch_loop(s, p, n, mon, true) : batch_loop(s, p, n, mon, false);
     else
-        batch_loop(s, p, n, plain, false);
+        dense ? batch_loop(s, p, n, plain, true) : batch_loop(s, p, n, plain, false);
     if (s->o.lan)
         hk_lan_expire(s);
 }

@@ -9,6 +9,7 @@
 #define HIKESHI_SENSOR_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -47,18 +48,22 @@ struct src_ent {
     uint32_t dst0;     /* the first destination */
     uint32_t sample;   /* 1 + index in the sample pool, 0 none */
     uint32_t portbits; /* linear-counting bitmap of destination ports */
-    uint16_t ports[4]; /* the first distinct destination ports */
     uint8_t hll[16];   /* 32 four-bit HyperLogLog registers: distinct destinations */
     uint8_t flags;
-    uint8_t protos; /* bit 0 TCP, 1 UDP, 2 ICMP, 3 other */
     uint8_t tcpmix; /* bit 0 SYN, 1 SYN-ACK, 2 RST, 3 ACK, 4 FIN/NULL/Xmas */
     uint8_t tool;
     int8_t trw;    /* LAN: failed minus successful first contacts since the last decision */
     uint8_t strat; /* bits 0-3 strategy, 4-7 confidence in sixteenths */
     uint8_t aux;   /* undetermined: destinations still needed; else 16 log2(sweep24_s + 1) */
+    /* protos, nports_listed and ports[0] are adjacent: the packet path compares the three
+     * at once (a single-port source on its port again). */
+    uint8_t protos; /* bit 0 TCP, 1 UDP, 2 ICMP, 3 other */
     uint8_t nports_listed;
+    uint16_t ports[4]; /* the first distinct destination ports */
 };
 _Static_assert(sizeof(struct src_ent) == 64, "a source entry is one cache line");
+_Static_assert(offsetof(struct src_ent, ports) == offsetof(struct src_ent, protos) + 2,
+               "protos, nports_listed, ports[0]: one 32-bit word");
 
 struct srctab {
     struct src_ent *e; /* nb * HK_WAYS entries, 64-byte aligned */
