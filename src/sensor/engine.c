@@ -434,11 +434,12 @@ static inline uint32_t bucket_of(uint32_t h, uint32_t nb)
     return (uint32_t)(((uint64_t)h * nb) >> 32);
 }
 
-static void evict(struct hk_sensor *s, struct srctab *t, uint32_t i)
+static __attribute__((noinline)) void evict(struct hk_sensor *s, struct srctab *t, uint32_t i)
 {
     struct src_ent *e = &t->e[i];
 
-    hk_emit_profile(s, t, i);
+    if (!hk_count_only(s, e))
+        hk_emit_profile(s, t, i);
     sample_release(s, e);
     s->st.evicted++;
     t->count--;
@@ -488,7 +489,8 @@ static void tab_grow(struct hk_sensor *s, struct srctab *t)
 static inline bool ent_is(const struct srctab *t, const struct src_ent *b, uint32_t bi, int w,
                           uint32_t key, const uint8_t *a6)
 {
-    return b[w].probes && b[w].key == key && (!a6 || !memcmp(t->a6[bi + (uint32_t)w], a6, 16));
+    /* The key first: a new source's lookup compares up to eight keys that differ. */
+    return b[w].key == key && b[w].probes && (!a6 || !memcmp(t->a6[bi + (uint32_t)w], a6, 16));
 }
 
 /* The entry of a source: in its home bucket, or (only when home is full) in the other bucket

@@ -452,16 +452,8 @@ void hk_emit_profile(struct hk_sensor *s, struct srctab *t, uint32_t i)
     const struct src_ent *e = &t->e[i];
     struct hk_profile p;
 
-    /* Below --min-probes nothing is written: only the kind is counted, and with fewer than
-     * three probes it can only be backscatter, a walk-flagged scan, a flood's (spoofed)
-     * source or misc (hk_kind_of, hk_sensor_profile_of). */
-    if (e->probes < s->o.min_probes && e->probes < 3) {
-        s->st.by_kind[e->resp * 2 >= e->probes  ? HK_KIND_BACKSCATTER
-                      : (e->flags & F_TRW_SCAN) ? HK_KIND_SCAN
-                      : hk_flood_source(s, e)   ? HK_KIND_FLOOD
-                                                : HK_KIND_MISC]++;
+    if (hk_count_only(s, e))
         return;
-    }
     hk_sensor_profile_of(s, t, i, &p);
     s->st.by_kind[p.kind]++;
     if (p.kind == HK_KIND_SCAN)

@@ -290,4 +290,19 @@ void hk_fmt_time_ms(int64_t ms, char out[40]);
 /* True when a source with few destinations aims at a known flood victim (dst0, first port). */
 bool hk_flood_source(const struct hk_sensor *s, const struct src_ent *e);
 
+/* Below --min-probes nothing is written for a source: only its kind is counted, and with
+ * fewer than three probes it can only be backscatter, a walk-flagged scan, a flood's
+ * (spoofed) source or misc (hk_kind_of, hk_sensor_profile_of). True when e is such a source
+ * (counted). Inline: most sources a large darknet evicts are. */
+static inline bool hk_count_only(struct hk_sensor *s, const struct src_ent *e)
+{
+    if (e->probes >= s->o.min_probes || e->probes >= 3)
+        return false;
+    s->st.by_kind[e->resp * 2 >= e->probes               ? HK_KIND_BACKSCATTER
+                  : (e->flags & F_TRW_SCAN)              ? HK_KIND_SCAN
+                  : s->nvictims && hk_flood_source(s, e) ? HK_KIND_FLOOD
+                                                         : HK_KIND_MISC]++;
+    return true;
+}
+
 #endif
