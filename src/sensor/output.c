@@ -132,13 +132,24 @@ static inline __attribute__((always_inline)) void app(struct line *l, const char
     }
 }
 
+/* The two digits of 0-99. */
+static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930"
+                               "31323334353637383940414243444546474849505152535455565758596061"
+                               "62636465666768697071727374757677787980818283848586878889909192"
+                               "93949596979899";
+
+/* n raw bytes (no terminator). */
+static inline void app_n(struct line *l, const char *s, size_t n)
+{
+    if (l->n + n < sizeof(l->b)) {
+        memcpy(l->b + l->n, s, n);
+        l->n += n;
+    }
+}
+
 /* A decimal integer, two digits per division. */
 static void app_u(struct line *l, uint64_t v)
 {
-    static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930"
-                                   "31323334353637383940414243444546474849505152535455565758596061"
-                                   "62636465666768697071727374757677787980818283848586878889909192"
-                                   "93949596979899";
     char t[24];
     int k = 24;
 
@@ -154,10 +165,7 @@ static void app_u(struct line *l, uint64_t v)
     } else {
         t[--k] = (char)('0' + v);
     }
-    if (l->n + (size_t)(24 - k) < sizeof(l->b)) {
-        memcpy(l->b + l->n, t + k, (size_t)(24 - k));
-        l->n += (size_t)(24 - k);
-    }
+    app_n(l, t + k, (size_t)(24 - k));
 }
 
 /* The protocols seen ("tcp+udp"; "other" when none is known). */
@@ -235,10 +243,24 @@ static void app_addr(struct line *l, const struct hk_addr *a)
         app(l, t);
         return;
     }
-    for (int i = 0; i < 4; i++) {
-        if (i)
-            app(l, ".");
-        app_u(l, a->a[i]);
+    /* Dotted quad in one piece: 1 to 3 digits per byte. */
+    {
+        char q[16];
+        size_t k = 0;
+        for (int i = 0; i < 4; i++) {
+            unsigned v = a->a[i];
+            if (i)
+                q[k++] = '.';
+            if (v >= 100) {
+                q[k++] = (char)('0' + v / 100);
+                v %= 100;
+                q[k++] = pairs[2 * v];
+            } else if (v >= 10) {
+                q[k++] = pairs[2 * v];
+            }
+            q[k++] = pairs[2 * (v % 100) + 1];
+        }
+        app_n(l, q, k);
     }
 }
 
@@ -250,8 +272,9 @@ static void app_time(struct line *l, int64_t ms)
     static _Thread_local int64_t last_day = INT64_MIN;
     static _Thread_local char date[12];
     int64_t day = ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000;
-    uint32_t r = (uint32_t)(ms - day * 86400000), sec = r / 1000;
-    char t[16];
+    uint32_t r = (uint32_t)(ms - day * 86400000), sec = r / 1000, h = sec / 3600, m = sec / 60 % 60,
+             sc = sec % 60, f = r % 1000;
+    char t[24];
 
     if (day != last_day) {
         char full[40];
@@ -265,17 +288,18 @@ static void app_time(struct line *l, int64_t ms)
         date[11] = '\0';
         last_day = day;
     }
-    app(l, date);
-    put_dec(t, sec / 3600, 2);
-    t[2] = ':';
-    put_dec(t + 3, sec / 60 % 60, 2);
-    t[5] = ':';
-    put_dec(t + 6, sec % 60, 2);
-    t[8] = '.';
-    put_dec(t + 9, r % 1000, 3);
-    t[12] = 'Z';
-    t[13] = '\0';
-    app(l, t);
+    /* The date (11 bytes) and hh:mm:ss.fffZ (13), written in one piece. */
+    memcpy(t, date, 11);
+    memcpy(t + 11, pairs + 2 * h, 2);
+    t[13] = ':';
+    memcpy(t + 14, pairs + 2 * m, 2);
+    t[16] = ':';
+    memcpy(t + 17, pairs + 2 * sc, 2);
+    t[19] = '.';
+    t[20] = (char)('0' + f / 100);
+    memcpy(t + 21, pairs + 2 * (f % 100), 2);
+    t[23] = 'Z';
+    app_n(l, t, 24);
 }
 
 void hk_sensor_json_profile(FILE *f, const struct hk_profile *p)
