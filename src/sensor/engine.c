@@ -148,6 +148,8 @@ hk_err hk_sensor_new(const struct hk_sensor_opts *o, struct hk_sensor **out, str
     if (!s->samples)
         goto nomem;
     s->free_samples = hk_xmalloc((size_t)s->o.max_samples * sizeof(uint32_t));
+    s->sample_seen = hk_xcalloc(s->o.max_samples, sizeof(uint32_t));
+    s->sample_owner = hk_xcalloc(s->o.max_samples, sizeof(uint32_t));
     for (uint32_t i = 0; i < s->o.max_samples; i++)
         s->free_samples[i] = s->o.max_samples - 1 - i;
     s->nfree = s->o.max_samples;
@@ -175,6 +177,8 @@ void hk_sensor_free(struct hk_sensor *s)
     if (s->samples)
         (void)munmap(s->samples, (size_t)s->o.max_samples * sizeof(struct sample));
     free(s->free_samples);
+    free(s->sample_seen);
+    free(s->sample_owner);
     hk_ports_release(s);
     hk_lan_release(s);
     for (int i = 0; i < HK_SENSOR_MAX_PLOT; i++)
@@ -239,32 +243,59 @@ static void hll_fold(uint8_t e16[16], const uint8_t h256[256])
     }
 }
 
-/* A free sample, or one taken from an idle source (labelled first), or none. The four
- * candidates' idleness is read from the samples themselves (seen), and the next four are
- * fetched for the next call: their owners, anywhere in the table, are touched only for the
- * one taken. */
-static uint32_t sample_alloc(struct hk_sensor *s)
+/* The idlest of the four samples from clock position c (UINT32_MAX if none), and when its
+ * owner last sent. */
+static uint32_t idlest4(const struct hk_sensor *s, uint32_t c, uint32_t *last)
 {
-    uint32_t best = UINT32_MAX, best_last = UINT32_MAX;
+    uint32_t best = UINT32_MAX;
 
-    if (s->nfree)
-        return s->free_samples[--s->nfree] + 1;
-    for (int k = 0; k < 4; k++) {
-        uint32_t i = s->clock++ % s->o.max_samples;
-        if (s->samples[i].seen < best_last) {
-            best_last = s->samples[i].seen;
+    *last = UINT32_MAX;
+    for (uint32_t k = 0; k < 4; k++) {
+        uint32_t i = (c + k) % s->o.max_samples;
+        if (s->sample_seen[i] < *last) {
+            *last = s->sample_seen[i];
             best = i;
         }
     }
-    for (uint32_t k = 0; k < 4; k++)
-        __builtin_prefetch(&s->samples[(s->clock + k) % s->o.max_samples], 0, 3);
+    return best;
+}
+
+static inline struct src_ent *owner_of(struct hk_sensor *s, uint32_t i, struct srctab **t)
+{
+    uint32_t o = s->sample_owner[i];
+
+    *t = (o >> 31) ? &s->t6 : &s->t4;
+    return &(*t)->e[o & 0x7fffffffu];
+}
+
+/* A free sample, or one taken from an idle source (labelled first), or none. The four
+ * candidates' idleness is read from sample_seen: their owners, anywhere in the table, and
+ * the samples themselves are touched only for the one taken. That one's sample and owner
+ * are far in memory (a large darknet takes a sample every few dozen packets), so the one the
+ * next call will probably take, the idlest of the next four now, is prefetched now. */
+static uint32_t sample_alloc(struct hk_sensor *s)
+{
+    uint32_t best, best_last, nx, nl;
+
+    if (s->nfree)
+        return s->free_samples[--s->nfree] + 1;
+    best = idlest4(s, s->clock, &best_last);
+    s->clock += 4;
+    nx = idlest4(s, s->clock, &nl);
+    if (nx != UINT32_MAX) {
+        struct srctab *nt;
+        const char *p = (const char *)&s->samples[nx];
+        for (size_t off = 0; off < sizeof(struct sample); off += 64)
+            __builtin_prefetch(p + off, 1, 3);
+        __builtin_prefetch(owner_of(s, nx, &nt), 1, 3);
+    }
     /* Only sources idle for a minute give their sample up. */
     if (best == UINT32_MAX || best_last + 60000 > s->now_rel)
         return 0;
     {
         struct sample *sm = &s->samples[best];
-        struct srctab *t = sm->v6 ? &s->t6 : &s->t4;
-        struct src_ent *e = &t->e[sm->owner];
+        struct srctab *t;
+        struct src_ent *e = owner_of(s, best, &t);
         hk_sensor_classify_entry(s, t, e, true);
         if ((e->flags & F_FINAL) && !sm->v6)
             hll_fold(e->hll, sm->h);
@@ -356,13 +387,13 @@ static __attribute__((noinline)) bool sample_start(struct hk_sensor *s, struct s
     e->flags &= (uint8_t)~F_NOSAMPLE;
     e->sample = idx;
     sm = &s->samples[idx - 1];
-    sm->owner = (uint32_t)(e - t->e);
+    s->sample_owner[idx - 1] = (uint32_t)(e - t->e) | (t->v6 ? 1u << 31 : 0);
     sm->v6 = t->v6;
     sm->used = 1;
     sm->n = 1;
     sm->dropped = 0;
     sm->ncompact = 0;
-    sm->seen = s->now_rel;
+    s->sample_seen[idx - 1] = s->now_rel;
     memset(sm->bloom, 0, sizeof(sm->bloom));
     sm->d[0] = e->dst0;
     sm->tm.first = sm->tm.last = e->first_ms;
@@ -481,7 +512,7 @@ static void tab_grow(struct hk_sensor *s, struct srctab *t)
             if (t->v6)
                 memcpy(t->a6[j], a6[w], 16);
             if (e->sample)
-                s->samples[e->sample - 1].owner = j;
+                s->sample_owner[e->sample - 1] = j | (t->v6 ? 1u << 31 : 0);
         }
     }
 }
@@ -525,9 +556,9 @@ static struct src_ent *ent_swap_prev(struct hk_sensor *s, struct srctab *t, stru
     e[-1] = *e;
     *e = tmp;
     if (e->sample)
-        s->samples[e->sample - 1].owner = i;
+        s->sample_owner[e->sample - 1] = i | (t->v6 ? 1u << 31 : 0);
     if (e[-1].sample)
-        s->samples[e[-1].sample - 1].owner = i - 1;
+        s->sample_owner[e[-1].sample - 1] = (i - 1) | (t->v6 ? 1u << 31 : 0);
     if (t->v6) {
         uint8_t a[16];
         memcpy(a, t->a6[i], 16);
@@ -839,12 +870,11 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
     if (p->dst != e->dst0)
         e->flags |= F_MULTI;
     if (e->sample) {
-        struct sample *sm = &s->samples[e->sample - 1];
-        sm->seen = now;
+        s->sample_seen[e->sample - 1] = now;
         if (e->flags & F_FINAL) {
             /* A final sample counts the destinations; for IPv4 the entry's own sketch is
              * folded from it if the sample is ever taken away (hll_fold). */
-            hll_add(sm->h, 8, hdst);
+            hll_add(s->samples[e->sample - 1].h, 8, hdst);
             if (p->v6)
                 hll16_add(e->hll, hdst);
             goto ports;
@@ -902,8 +932,12 @@ locate(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h, uint32_t h
         if (b[w].key != q->src || !b[w].probes)
             continue;
         if (b[w].sample) {
+            /* The sketch register about to change (for a sample still collecting, a line
+             * of its destinations), and but for a final sample the header (count, Bloom
+             * filter, times). */
             const struct sample *sm = &s->samples[b[w].sample - 1];
-            __builtin_prefetch(sm, 1, 3);
+            if (!(b[w].flags & F_FINAL))
+                __builtin_prefetch(sm, 1, 3);
             __builtin_prefetch(&sm->h[hdst >> 24], 1, 3);
         }
         return &b[w];

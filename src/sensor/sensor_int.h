@@ -78,7 +78,6 @@ struct srctab {
 /* The first distinct destinations of a source, in order, and the times that the pace
  * needs (first and last, overall and in the source's own /24). */
 struct sample {
-    uint32_t owner; /* entry index in its table */
     uint8_t v6;
     uint8_t used;
     uint16_t n;
@@ -87,7 +86,6 @@ struct sample {
      * 1,024 compactions of at most 48 each, so 16 bits hold it). */
     uint16_t dropped;
     uint16_t ncompact;
-    uint32_t seen; /* the owner's last packet, ms since the time base: the idlest is taken */
     struct cls_times {
         uint32_t first, last;   /* ms since the time base */
         uint32_t lfirst, llast; /* the same for destinations in the source's /24 */
@@ -167,6 +165,14 @@ struct hk_sensor {
     struct hk_sensor_opts o;
     struct srctab t4, t6;
     struct sample *samples;
+    /* Per sample, its owner's last packet (ms since the time base): stored for every packet
+     * of a sampled source, so kept apart from the samples (4 bytes each, a cache-resident
+     * array rather than a line of each sample); sample_alloc takes the idlest of four. */
+    uint32_t *sample_seen;
+    /* Per sample, its owner: the entry's index in its table, bit 31 set for the IPv6 table
+     * (apart from the samples too: swaps in a bucket update it, and the next sample to take
+     * and its owner are prefetched from it). */
+    uint32_t *sample_owner;
     uint32_t *free_samples;
     uint32_t nfree, clock;
     struct port_tab pm, ph; /* minute, hour */
