@@ -236,7 +236,7 @@ static void test_busy_source_moves_front(void **state)
     assert_int_equal(e[0].key, src[3]);
     assert_int_equal(e[0].probes, 21);
     assert_true(e[0].sample != 0);
-    assert_int_equal(s->samples[e[0].sample - 1].owner, home * HK_WAYS);
+    assert_int_equal(s->sample_owner[e[0].sample - 1], home * HK_WAYS);
     for (int i = 0; i < 5; i++) {
         struct hk_addr a = st_addr(src[i]);
         assert_int_equal(hk_sensor_lookup(s, &a, &p), HK_OK);
