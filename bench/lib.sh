@@ -68,8 +68,8 @@ admin_token() {
     "$HK_BIN" --data "$1" init | awk '/^    hk_/ {print $1; exit}'
 }
 
-# wrk_summary FILE: prints "RPS P99_MS ERRORS" from a wrk --latency output.
-wrk_summary() {
+# wrk_stats FILE: prints "RPS REQUESTS P50_MS P99_MS ERRORS" from a wrk --latency output.
+wrk_stats() {
     awk '
         function ms(v) {
             if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
@@ -78,9 +78,16 @@ wrk_summary() {
             return v
         }
         /Requests\/sec:/ { rps = $2 }
+        / requests in / { n = $1 }
+        /^ +50%/ { p50 = ms($2) }
         /^ +99%/ { p99 = ms($2) }
         /Non-2xx or 3xx responses:/ { bad += $NF }
         /Socket errors:/ { for (i = 3; i <= NF; i += 2) bad += $(i + 1) }
-        END { printf "%s %.2f %d\n", rps, p99, bad }
+        END { printf "%s %d %.2f %.2f %d\n", rps, n, p50, p99, bad }
     ' "$1"
+}
+
+# wrk_summary FILE: prints "RPS P99_MS ERRORS" from a wrk --latency output.
+wrk_summary() {
+    wrk_stats "$1" | awk '{ printf "%s %.2f %d\n", $1, $4, $5 }'
 }

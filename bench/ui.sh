@@ -64,23 +64,9 @@ run() { # NAME PATH
     HK_PATH="$2" wrk -t2 -c"$CONN" -d"$DURATION" --latency -s "$HK_ROOT/bench/wrk_ui.lua" \
         "http://127.0.0.1:$PORT" >"$WORK/$1.txt" 2>&1 || true
     c1=$(cpu_ticks)
-    awk -v name="$1" -v cpu="$((c1 - c0))" -v hz="$HZ" '
-        function ms(v) {
-            if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-            if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-            if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
-            return v
-        }
-        /Requests\/sec:/ { rps = $2 }
-        / requests in / { n = $1 }
-        /^ +50%/ { p50 = ms($2) }
-        /^ +99%/ { p99 = ms($2) }
-        /Non-2xx or 3xx responses:/ { bad += $NF }
-        /Socket errors:/ { for (i = 3; i <= NF; i += 2) bad += $(i + 1) }
-        END {
-            printf "%-22s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %d  server CPU %6.0f us/req  %s\n",
-                name, rps, p50, p99, bad, n ? cpu / hz * 1e6 / n : 0, (p99 < 50 ? "ok" : "OVER 50 ms")
-        }' "$WORK/$1.txt" | tee -a "$WORK/summary"
+    wrk_stats "$WORK/$1.txt" | awk -v name="$1" -v cpu="$((c1 - c0))" -v hz="$HZ" '{
+        printf "%-22s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %d  server CPU %6.0f us/req  %s\n", name, $1, $3, $4, $5, $2 ? cpu / hz * 1e6 / $2 : 0, ($4 < 50 ? "ok" : "OVER 50 ms")
+    }' | tee -a "$WORK/summary"
 }
 echo "== wrk -t2 -c$CONN -d$DURATION --latency, session cookie (wrk and the server share $(nproc) cores)"
 run dashboard /api/v1/dashboard

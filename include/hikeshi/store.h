@@ -262,11 +262,24 @@ static inline struct hk_sqlval hk_sql_blob(const void *p, size_t n)
 /*
  * A filtered, keyset-paginated list of incidents or reports. Every field is optional
  * (NULL or 0 = no filter). Results are ordered by id descending (newest first) unless
- * sort names another column; "after" is the cursor: the last id of the previous page.
+ * sort names another column, always tie-broken by id so the order is total; the cursor
+ * is the last row of the previous page: its id, and with another sort its sort value.
  */
 enum hk_savepoint { HK_SP_BEGIN, HK_SP_RELEASE, HK_SP_ROLLBACK };
 
 enum hk_list_kind { HK_LIST_INCIDENTS, HK_LIST_REPORTS };
+/* Sort columns. For reports CREATED is received_at and TITLE is subject; SEVERITY and TEAM
+ * are incidents only. SEVERITY and incident STATE sort by rank (low..critical, the
+ * lifecycle order), the others by value (TITLE case-insensitively). */
+enum hk_list_sort {
+    HK_SORT_ID,
+    HK_SORT_CREATED,
+    HK_SORT_UPDATED,
+    HK_SORT_SEVERITY,
+    HK_SORT_STATE,
+    HK_SORT_TEAM,
+    HK_SORT_TITLE
+};
 struct hk_list_query {
     enum hk_list_kind kind;
     const char *state; /* one state, or "open" / "closed" for incidents */
@@ -283,6 +296,13 @@ struct hk_list_query {
     int64_t incident_id;   /* reports only */
     int64_t cursor;        /* id to continue after; 0 = start */
     bool ascending;
+    enum hk_list_sort sort;
+    /* With sort != HK_SORT_ID and a cursor: the cursor row's sort value as text (the
+     * column's value; integers in decimal). */
+    const char *cursor_key;
+    /* Out, may be NULL: the back end writes the last row's sort value here, in the same
+     * form (left empty for HK_SORT_ID). */
+    struct hk_buf *last_key;
     int limit; /* 1..500 */
     /* Visibility (TLP) filter pushed into SQL so pages stay full: when restrict_user_id is
      * non-zero, TLP:RED rows are kept only where that user is a member, and AMBER+STRICT

@@ -25,6 +25,7 @@ static const struct fieldmap list_q[] = {
     {"cursor", "cursor", 0},
     {"limit", "limit", 0},
     {"order", "order", 0},
+    {"sort", "sort", 0},
     {"incident", "incident", 0},
     {NULL, NULL, 0},
 };
@@ -135,8 +136,10 @@ const struct cmd hk_cli_cmds[] = {
      "    Reads the report text from --content, --file or standard input. Options:\n"
      "    --subject, --reporter, --tlp (CLEAR, GREEN, AMBER, AMBER+STRICT, RED), --source,\n"
      "    --class and --type (RSIT), --received-at (ISO 8601).\n"},
-    {"report", "list", "GET", "/api/v1/reports", 0, "[--state S] [--q TEXT] [--observable V] ...",
-     "list reports", NULL, list_q, NULL, NULL},
+    {"report", "list", "GET", "/api/v1/reports", 0,
+     "[--state S] [--q TEXT] [--observable V] ... [--sort COL] [--order asc|desc]",
+     "list reports (newest first, or --sort id|received|updated|state|subject)", NULL, list_q, NULL,
+     NULL},
     {"report", "show", "GET", "/api/v1/reports/%s", 1, "ID", "show one report", NULL, NULL, NULL,
      NULL},
     {"report", "import", NULL, NULL, 1, "FILE|- [--batch N]",
@@ -162,8 +165,11 @@ const struct cmd hk_cli_cmds[] = {
     {"report", "unlink", "POST", "/api/v1/reports/%s/unlink", 1, "ID",
      "unlink a report from its incident", empty, NULL, NULL, NULL},
     {"incident", "list", "GET", "/api/v1/incidents", 0,
-     "[--state S] [--severity S] [--team T] [--class C] [--tlp T] [--q TEXT] [--observable V]",
-     "list incidents (newest first; --cursor for the next page)", NULL, list_q, NULL, NULL},
+     "[--state S] [--severity S] [--team T] [--class C] [--tlp T] [--q TEXT] [--observable V] "
+     "[--sort COL] [--order asc|desc]",
+     "list incidents (newest first, or --sort id|created|updated|severity|state|team|title; "
+     "--cursor for the next page)",
+     NULL, list_q, NULL, NULL},
     {"incident", "show", "GET", "/api/v1/incidents/%s", 1, "ID",
      "show an incident with its reports, observables, investigations, tasks", NULL, NULL, NULL,
      NULL},

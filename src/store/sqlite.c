@@ -506,6 +506,7 @@ static hk_err sq_integrity(struct hk_store *st, struct hk_errmsg *m)
 /* Dynamic list SQL is built in sqlite_list.c; the statement cache lives here. */
 hk_err hk_sqlite_list_build(const struct hk_list_query *lq, struct hk_buf *sql,
                             struct hk_sqlval *args, size_t *nargs);
+const char *hk_sqlite_list_key_column(const struct hk_list_query *lq);
 
 static sqlite3_stmt *list_stmt(struct sqlite_store *s, const char *sql)
 {
@@ -613,11 +614,16 @@ static hk_err sq_list_text(struct hk_store *st, const struct hk_list_query *lq, 
     sqlite3_stmt *stmt;
     int rc = SQLITE_DONE;
     hk_err err = list_open(s, lq, &stmt);
+    const char *kc = lq->last_key ? hk_sqlite_list_key_column(lq) : NULL;
+    int ki = -1;
 
     *count = 0;
     *last_id = 0;
     if (err)
         return err;
+    for (int i = 0; kc && i < sqlite3_column_count(stmt); i++)
+        if (!strcmp(sqlite3_column_name(stmt, i), kc))
+            ki = i;
     err = hk_buf_appendc(out, '[');
     while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         if (*count)
@@ -625,6 +631,11 @@ static hk_err sq_list_text(struct hk_store *st, const struct hk_list_query *lq, 
         if (!err)
             err = row_text(stmt, out);
         *last_id = sqlite3_column_int64(stmt, 0);
+        if (!err && ki >= 0) { /* the sort value of the last row, for the next cursor */
+            hk_buf_reset(lq->last_key);
+            err = hk_buf_append(lq->last_key, sqlite3_column_text(stmt, ki),
+                                (size_t)sqlite3_column_bytes(stmt, ki));
+        }
         (*count)++;
     }
     if (!err && rc != SQLITE_DONE)

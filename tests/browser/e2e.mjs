@@ -19,8 +19,9 @@
 // the payloads is opened and nothing executes; the Japanese UI and the language switch;
 // sign-out and session expiry; the sign-in rate limit; vulnerability handling (a reporter's
 // vulnerability report, coordination with two vendors, embargo, schedule, publication and
-// the public advisory files, advisories and assets pages; see vulnScenario). Waits on
-// selectors, never sleeps.
+// the public advisory files, advisories and assets pages; see vulnScenario); server-side
+// sorting of the incident, report and my-reports tables (header clicks give the API's
+// order over more rows than a page; see sortScenario). Waits on selectors, never sleeps.
 // Prints "N passed, M failed" and exits non-zero on failure. The dashboard's first
 // render time is measured and printed, not asserted.
 
@@ -169,6 +170,77 @@ async function apiJson(page, p) {
     }, p);
 }
 
+/* The ids of the rows of the search page's table, in order. */
+async function tableIds(page) {
+    return page.$$eval('#search-results tbody tr td:first-child .id-link', (as) => as.map((a) => Number(a.textContent.replace('#', ''))));
+}
+
+/* Clicks sel on the search page and waits for a new table whose URL includes want. */
+async function clickAndWait(page, sel, want) {
+    await page.evaluate(() => {
+        window.__oldTbody = document.querySelector('#search-results tbody');
+    });
+    await page.click(sel);
+    await page.waitForFunction((w) => {
+        const tb = document.querySelector('#main[data-rendered="search"] #search-results tbody');
+        return location.hash.includes(w) && tb && tb !== window.__oldTbody;
+    }, want);
+}
+
+/* Clicks a sortable header of the search table and waits for the page in that order. */
+async function clickSort(page, key, want) {
+    await clickAndWait(page, `#search-results th button[data-sort="${key}"]`, want);
+}
+
+/*
+ * Server-side sorting (sort=): more incidents than one page, one critical among 55 newer
+ * low ones, so the first page of the id order holds no critical incident and sorting that
+ * page on screen could not show one first. A click on the Severity header must show the
+ * API's first page of sort=severity (critical first), with the arrow on the header; the
+ * next page keeps the sort; a second click turns the direction; the report list sorts by
+ * subject the same way.
+ */
+async function sortScenario(hp, stamp) {
+    const made = await hp.evaluate(async (st) => {
+        const api = await import('/js/api.js');
+        const crit = await api.post('/api/v1/incidents', { title: 'sort probe ' + st, severity: 'critical', tlp: 'GREEN' });
+        for (let i = 0; i < 55; i++) await api.post('/api/v1/incidents', { title: 'sort filler ' + i + ' ' + st, severity: 'low', tlp: 'GREEN' });
+        return crit.id;
+    }, stamp);
+    ok(made > 0, 'sort: 56 incidents created through the API', made);
+    await go(hp, '#/search', 'search');
+    const byId = await tableIds(hp);
+    const idPage = await apiJson(hp, '/api/v1/incidents?limit=50&order=desc');
+    ok(byId.length === 50 && idPage.body.next_cursor && !byId.includes(made), 'sort: more incidents than one page; the critical probe is not on the first page of the id order', byId.length);
+
+    await clickSort(hp, 'severity', 'sort=severity');
+    const sev = await tableIds(hp);
+    const api1 = await apiJson(hp, '/api/v1/incidents?sort=severity&order=desc&limit=50');
+    ok(JSON.stringify(sev) === JSON.stringify(api1.body.items.map((r) => r.id)), 'sort: a click on Severity shows the server\'s first page of sort=severity', { sev: sev.slice(0, 5), api: api1.body.items.slice(0, 5).map((r) => r.id) });
+    ok(api1.body.items[0].severity === 'critical' && sev.includes(made), 'sort: the critical incident from beyond the first id page is on the first severity page');
+    ok((await hp.getAttribute('#search-results th[aria-sort] button', 'data-sort')) === 'severity' && (await hp.getAttribute('#search-results th[aria-sort]', 'aria-sort')) === 'descending' && (await hp.textContent('#search-results th[aria-sort] .sort-ind')) === '▼', 'sort: the Severity header shows the descending arrow');
+    await shot(hp, 'search-sorted');
+
+    await clickAndWait(hp, '#page-next', 'cursor=');
+    ok(/sort=severity/.test(await hp.evaluate(() => location.hash)), 'sort: the next page keeps the sort in the URL');
+    const sev2 = await tableIds(hp);
+    const api2 = await apiJson(hp, '/api/v1/incidents?sort=severity&order=desc&limit=50&cursor=' + encodeURIComponent(api1.body.next_cursor));
+    ok(sev2.length > 0 && JSON.stringify(sev2) === JSON.stringify(api2.body.items.map((r) => r.id)) && !sev2.some((i) => sev.includes(i)), 'sort: the next page is the server\'s second page of the same sort, no row repeated');
+
+    await go(hp, '#/search?sort=severity', 'search');
+    await clickSort(hp, 'severity', 'order=asc');
+    const asc = await tableIds(hp);
+    const api3 = await apiJson(hp, '/api/v1/incidents?sort=severity&order=asc&limit=50');
+    ok(JSON.stringify(asc) === JSON.stringify(api3.body.items.map((r) => r.id)) && api3.body.items[0].severity === 'low', 'sort: a second click turns the direction (lowest severity first)');
+    ok((await hp.textContent('#search-results th[aria-sort] .sort-ind')) === '▲', 'sort: the header shows the ascending arrow');
+
+    await go(hp, '#/search?kind=reports', 'search');
+    await clickSort(hp, 'subject', 'sort=subject');
+    const subj = await tableIds(hp);
+    const api4 = await apiJson(hp, '/api/v1/reports?sort=subject&order=asc&limit=50');
+    ok(subj.length > 0 && JSON.stringify(subj) === JSON.stringify(api4.body.items.map((r) => r.id)), 'sort: a click on Subject shows the server\'s report order (A to Z)', { subj: subj.slice(0, 8), api: api4.body.items.slice(0, 8).map((r) => r.id), status: api4.status });
+}
+
 /* ---------- the scenario ---------- */
 
 async function main() {
@@ -239,6 +311,18 @@ async function scenario(browser) {
     await go(rp, '#/my-reports', 'my-reports');
     const myText = await rp.textContent('#my-reports');
     ok(XSS.every((p) => myText.includes(p)) && myText.includes(subject), 'my reports lists the reports, payloads as literal text');
+    /* a header click sorts on the server (sort=subject, A to Z) */
+    await rp.evaluate(() => {
+        window.__oldTbody = document.querySelector('#my-reports tbody');
+    });
+    await rp.click('#my-reports th button[data-sort="subject"]');
+    await rp.waitForFunction(() => {
+        const tb = document.querySelector('#my-reports tbody');
+        return tb && tb !== window.__oldTbody;
+    });
+    const mySorted = await rp.$$eval('#my-reports tbody tr td:first-child .id-link', (as) => as.map((a) => Number(a.textContent.replace('#', ''))));
+    const myApi = await apiJson(rp, '/api/v1/reports?sort=subject&order=asc&limit=100');
+    ok(mySorted.length === 3 && JSON.stringify(mySorted) === JSON.stringify(myApi.body.items.map((r) => r.id)) && (await rp.textContent('#my-reports th[aria-sort] .sort-ind')) === '▲', 'my reports: a click on Subject shows the server\'s order (A to Z) with the arrow', { mySorted, api: myApi.body.items.map((r) => r.id) });
     await go(rp, '#/reports/' + xssIds[1], 'report-view');
     ok((await rp.textContent('#rv-subject')) === XSS[1] && (await rp.textContent('#rv-content')).includes(XSS[1]), 'report page shows the payload as text');
     ok(await noXss(rp), 'nothing executed on the reporter pages');
@@ -462,6 +546,7 @@ async function scenario(browser) {
     await hp.keyboard.press('Enter');
     await hp.waitForSelector('#main[data-rendered="incident"]');
     ok(/#\/incidents\/\d+$/.test(hp.url()), 'j + Enter opens the first search result');
+    await sortScenario(hp, stamp);
 
     /* the payloads as an incident title: triage one into a new incident */
     await go(hp, '#/queue?report=' + xssIds[1], 'queue');

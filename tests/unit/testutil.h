@@ -56,6 +56,20 @@ static inline void tenv_as(struct tenv *t, int64_t uid, enum hk_role role, const
     snprintf(t->ctx.who.team, sizeof(t->ctx.who.team), "%s", team);
 }
 
+#ifdef SQLITE_VERSION
+/* A second connection to the test store's database, for reading query plans and step
+ * counts (include sqlite3.h before this file). */
+static inline sqlite3 *tenv_db_open(const struct tenv *t)
+{
+    char path[128];
+    sqlite3 *db = NULL;
+
+    (void)snprintf(path, sizeof(path), "%s/hikeshi.db", t->dir);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    return db;
+}
+#endif
+
 static inline void tenv_free(struct tenv *t)
 {
     hk_ctx_release(&t->ctx);

@@ -32,16 +32,6 @@
  * them took 28,230. */
 #define LOOKUP_STEP_BOUND 5000
 
-static sqlite3 *db_open(const struct tenv *t)
-{
-    char path[128];
-    sqlite3 *db = NULL;
-
-    (void)snprintf(path, sizeof(path), "%s/hikeshi.db", t->dir);
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    return db;
-}
-
 static int64_t scalar(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;
@@ -131,7 +121,7 @@ static void test_team_rule_bounded(void **state)
     assert_int_equal(st.stored, MANY);
     assert_int_equal(st.correlated, MANY);
 
-    db = db_open(t);
+    db = tenv_db_open(t);
     assert_int_equal(scalar(db, "SELECT count(*) FROM reports WHERE incident_id IS NOT NULL"),
                      MANY + 1);
     assert_int_equal(scalar(db, "SELECT count(*) FROM reports WHERE routed <> 0"), 0);

@@ -2,7 +2,9 @@
 //
 // My reports (#/my-reports): the reports the signed-in user submitted (for a reporter,
 // GET /api/v1/reports lists only their own; staff see the ones they submitted themselves
-// by reporter name), newest first, with cursor paging and their handling state.
+// by reporter name), newest first, with cursor paging and their handling state. A click on
+// the #, Subject, State or Received header asks the server for that order (sort=), so
+// "load more" continues it; TLP and class do not sort.
 
 import { h, replace } from '../dom.js';
 import { get } from '../api.js';
@@ -14,6 +16,10 @@ export async function render(ctx) {
     replace(main, pageHeader(t('nav.myReports')), loading());
     let items = [];
     let cursor = null;
+    /* the server's order: column key -> the API's sort name */
+    const SORTS = { id: 'id', subject: 'subject', state: 'state', received_at: 'received' };
+    let sortKey = 'id';
+    let sortDir = 'desc';
     const box = h('div', { id: 'my-reports' });
     const more = h('button', { type: 'button', class: 'btn btn-sm', id: 'my-more' }, t('common.loadMore'));
 
@@ -21,7 +27,9 @@ export async function render(ctx) {
         /* staff can list every report: keep their own (by user id) */
         let page;
         do {
-            page = await get('/api/v1/reports', { limit: 100, order: 'desc', cursor });
+            const q = { limit: 100, order: sortDir, cursor };
+            if (sortKey !== 'id') q.sort = SORTS[sortKey];
+            page = await get('/api/v1/reports', q);
             if (!ctx.alive()) return;
             const mine = ctx.staff ? page.items.filter((r) => r.reporter_id === ctx.user.id) : page.items;
             items = items.concat(mine);
@@ -35,12 +43,27 @@ export async function render(ctx) {
                 { key: 'id', label: '#', num: true, render: (r) => idLink('report', r.id) },
                 { key: 'subject', label: t('col.subject'), cls: 'wrap title-col', render: (r) => h('a', { href: '#/reports/' + r.id }, r.subject || t('common.noSubject')) },
                 { key: 'state', label: t('col.state'), render: (r) => stateBadge(r.state) },
-                { key: 'tlp', label: 'TLP', render: (r) => tlpBadge(r.tlp) },
-                { key: 'rsit_class', label: t('col.class'), render: (r) => classLabel(r.rsit_class, r.rsit_type) },
+                { key: 'tlp', label: 'TLP', render: (r) => tlpBadge(r.tlp), sortable: false },
+                { key: 'rsit_class', label: t('col.class'), render: (r) => classLabel(r.rsit_class, r.rsit_type), sortable: false },
                 { key: 'received_at', label: t('col.received'), num: true, render: (r) => dateTime(r.received_at) },
             ],
             items,
-            { onOpen: (r) => (location.hash = '#/reports/' + r.id), empty: t('my.none'), sort: { key: 'id', dir: 'desc' } },
+            {
+                onOpen: (r) => (location.hash = '#/reports/' + r.id),
+                empty: t('my.none'),
+                sort: { key: sortKey, dir: sortDir },
+                serverSort: {
+                    keys: Object.keys(SORTS),
+                    fn: (k, dir) => {
+                        /* a new column starts A to Z for the subject, newest or first state otherwise */
+                        sortDir = k !== sortKey && k === 'subject' ? 'asc' : dir;
+                        sortKey = k;
+                        items = [];
+                        cursor = null;
+                        load();
+                    },
+                },
+            },
         );
         more.hidden = !cursor;
         replace(box, card([t('nav.myReports'), ' ', h('span', { class: 'count-pill' }, num(items.length) + (cursor ? '+' : ''))], [tbl.el, h('div', { class: 'card-foot' }, more)], { flush: true, actions: h('a', { class: 'btn btn-sm btn-primary', href: '#/submit' }, t('nav.submit')) }));

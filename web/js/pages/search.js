@@ -2,9 +2,10 @@
 //
 // Search and lists (#/search?...): incidents or reports filtered by state, severity,
 // team, class, TLP, date range, free text and observable (an address, a domain, a hash),
-// with cursor pagination (the API's keyset cursor), sortable columns (the id order is the
-// server's; the other columns sort the page shown) and keyboard navigation (j/k/Enter,
-// n/p pages, f filters). The filters live in the URL, so a list can be bookmarked.
+// with cursor pagination (the API's keyset cursor), columns sorted by the server (a click
+// on a header asks the API for the whole result in that order, sort=, a second click turns
+// the direction; the pages keep the sort) and keyboard navigation (j/k/Enter, n/p pages,
+// f filters). The filters and the sort live in the URL, so a list can be bookmarked.
 
 import { h, replace, buildQuery } from '../dom.js';
 import { get } from '../api.js';
@@ -14,7 +15,14 @@ import { taxonomy } from './queue.js';
 
 const SEV_ORDER = ['low', 'medium', 'high', 'critical'];
 const STATE_ORDER = ['new', 'triage', 'analysis', 'mitigation', 'resolved', 'abandoned', 'open', 'rejected'];
-const FILTERS = ['kind', 'state', 'severity', 'team', 'class', 'tlp', 'from', 'to', 'q', 'observable', 'order'];
+const FILTERS = ['kind', 'state', 'severity', 'team', 'class', 'tlp', 'from', 'to', 'q', 'observable', 'order', 'sort'];
+/* The columns the API sorts by (column key -> the API's sort name); the others do not sort. */
+const SERVER_SORTS = {
+    incidents: { id: 'id', title: 'title', state: 'state', severity: 'severity', team: 'team', created_at: 'created', updated_at: 'updated' },
+    reports: { id: 'id', subject: 'subject', state: 'state', received_at: 'received', updated_at: 'updated' },
+};
+/* Text columns start ascending (A to Z), the others descending (newest, worst first). */
+const TEXT_SORTS = ['title', 'subject', 'team'];
 /* cursor history per filter set, for "previous page" */
 const cursorHistory = new Map();
 
@@ -84,6 +92,7 @@ export async function render(ctx) {
         const next = { kind: kind === 'reports' ? 'reports' : '' };
         for (const [k, el] of Object.entries(f)) if (el) next[k] = el.value.trim();
         if (query.order) next.order = query.order;
+        if (query.sort) next.sort = query.sort;
         location.hash = '#/search' + buildQuery(next);
     });
     for (const el of [f.state, f.severity, f.team, f.class, f.tlp]) if (el) el.addEventListener('change', () => form.requestSubmit());
@@ -94,6 +103,9 @@ export async function render(ctx) {
     if (query.from) params.from = query.from;
     if (query.to) params.to = /^\d{4}-\d{2}-\d{2}$/.test(query.to) ? query.to + 'T23:59:59Z' : query.to;
     params.order = query.order === 'asc' ? 'asc' : 'desc';
+    const sorts = SERVER_SORTS[kind];
+    const sortKey = Object.keys(sorts).find((k) => sorts[k] === query.sort) || 'id';
+    if (sortKey !== 'id') params.sort = sorts[sortKey];
     params.limit = 50;
     if (query.cursor) params.cursor = query.cursor;
     const sig = JSON.stringify(pick(query, FILTERS));
@@ -123,8 +135,8 @@ export async function render(ctx) {
                   { key: 'title', label: t('col.title'), cls: 'wrap title-col', render: (r) => h('a', { href: '#/incidents/' + r.id }, r.title) },
                   { key: 'state', label: t('col.state'), render: (r) => stateBadge(r.state), sort: (r) => STATE_ORDER.indexOf(r.state) },
                   { key: 'severity', label: t('col.severity'), render: (r) => sevBadge(r.severity), sort: (r) => SEV_ORDER.indexOf(r.severity) },
-                  { key: 'tlp', label: 'TLP', render: (r) => tlpBadge(r.tlp) },
-                  { key: 'rsit_class', label: t('col.class'), render: (r) => classLabel(r.rsit_class, r.rsit_type) },
+                  { key: 'tlp', label: 'TLP', render: (r) => tlpBadge(r.tlp), sortable: false },
+                  { key: 'rsit_class', label: t('col.class'), render: (r) => classLabel(r.rsit_class, r.rsit_type), sortable: false },
                   { key: 'team', label: t('col.team'), render: (r) => r.team || '—' },
                   { key: 'created_at', label: t('col.created'), num: true, render: (r) => dateTime(r.created_at) },
                   { key: 'updated_at', label: t('col.updated'), num: true, render: (r) => dateTime(r.updated_at) },
@@ -133,19 +145,25 @@ export async function render(ctx) {
                   { key: 'id', label: '#', num: true, render: (r) => idLink('report', r.id) },
                   { key: 'subject', label: t('col.subject'), cls: 'wrap title-col', render: (r) => h('a', { href: '#/reports/' + r.id }, r.subject || t('common.noSubject')) },
                   { key: 'state', label: t('col.state'), render: (r) => stateBadge(r.state), sort: (r) => STATE_ORDER.indexOf(r.state) },
-                  { key: 'tlp', label: 'TLP', render: (r) => tlpBadge(r.tlp) },
-                  { key: 'rsit_class', label: t('col.class'), render: (r) => classLabel(r.rsit_class, r.rsit_type) },
-                  { key: 'source', label: t('col.source') },
-                  { key: 'reporter', label: t('col.reporter') },
-                  { key: 'incident_id', label: t('col.incident'), num: true, render: (r) => (r.incident_id ? idLink('incident', r.incident_id) : '—') },
+                  { key: 'tlp', label: 'TLP', render: (r) => tlpBadge(r.tlp), sortable: false },
+                  { key: 'rsit_class', label: t('col.class'), render: (r) => classLabel(r.rsit_class, r.rsit_type), sortable: false },
+                  { key: 'source', label: t('col.source'), sortable: false },
+                  { key: 'reporter', label: t('col.reporter'), sortable: false },
+                  { key: 'incident_id', label: t('col.incident'), num: true, render: (r) => (r.incident_id ? idLink('incident', r.incident_id) : '—'), sortable: false },
                   { key: 'received_at', label: t('col.received'), num: true, render: (r) => dateTime(r.received_at) },
               ];
-    /* The id column is the server's order (it restarts the pages); others sort this page. */
+    /* Every sortable column is the server's order: a click restarts the pages in it. */
     const tbl = table(cols, page.items, {
         onOpen: open,
-        sort: { key: 'id', dir: params.order },
+        sort: { key: sortKey, dir: params.order },
         empty: t('search.noResults'),
-        serverSort: { keys: ['id'], fn: (k, dir) => (location.hash = '#/search' + buildQuery({ ...pick(query, FILTERS), order: dir })) },
+        serverSort: {
+            keys: Object.keys(sorts),
+            fn: (k, dir) => {
+                if (k !== sortKey) dir = TEXT_SORTS.includes(sorts[k]) ? 'asc' : 'desc';
+                location.hash = '#/search' + buildQuery({ ...pick(query, FILTERS), sort: k === 'id' ? '' : sorts[k], order: dir });
+            },
+        },
     });
 
     const prev = h('button', { type: 'button', class: 'btn btn-sm', id: 'page-prev', disabled: !query.cursor }, '← ', t('search.prev'));
