@@ -74,6 +74,12 @@ hk_err hk_parse_u64(const char *s, uint64_t *out);
 void hk_random(void *p, size_t n);
 void hk_sha256(const void *p, size_t n, uint8_t out[32]);
 void hk_hex(const uint8_t *p, size_t n, char *out); /* out holds 2n+1 bytes */
+/* Replaces, in place, every byte of s that does not belong to a well-formed UTF-8 sequence
+ * (RFC 3629: no overlong forms, surrogates or values above U+10FFFF) with '?'; returns the
+ * number replaced. For text that echoes outside input into JSON. */
+size_t hk_utf8_fix(char *s);
+/* True when s is well-formed UTF-8 (the same rules). */
+bool hk_utf8_valid(const char *s);
 /* Initialises libsodium; call once at program start. */
 hk_err hk_core_init(void);
 

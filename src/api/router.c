@@ -167,14 +167,25 @@ static hk_err parse_body(const struct route *r, const struct hk_http_req *req, s
 
 static void error_body(struct hk_http_resp *resp, hk_err err, const char *msg)
 {
-    json_t *e = json_pack("{s:{s:s, s:s}}", "error", "code", hk_err_code(err), "message",
-                          msg && *msg ? msg : hk_strerror(err));
-    char *txt = json_dumps(e, JSON_COMPACT);
+    char fixed[sizeof(((struct hk_errmsg *)0)->text)];
+    json_t *e;
+    char *txt;
+
+    /* Messages may echo what the client sent (a parameter name or value, cut at a length
+     * that can split a character): JSON text must be UTF-8, so anything else is replaced. */
+    (void)snprintf(fixed, sizeof(fixed), "%s", msg && *msg ? msg : hk_strerror(err));
+    (void)hk_utf8_fix(fixed);
+    e = json_pack("{s:{s:s, s:s}}", "error", "code", hk_err_code(err), "message", fixed);
+    txt = e ? json_dumps(e, JSON_COMPACT) : NULL;
 
     resp->status = hk_err_http_status(err);
     resp->content_type = "application/json";
     hk_buf_reset(&resp->body);
-    (void)hk_buf_appends(&resp->body, txt);
+    if (txt)
+        (void)hk_buf_appends(&resp->body, txt);
+    else
+        (void)hk_buf_appendf(&resp->body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}",
+                             hk_err_code(err), hk_strerror(err));
     (void)hk_buf_appendc(&resp->body, '\n');
     free(txt);
     json_decref(e);
@@ -197,6 +208,10 @@ static hk_err check_params(const struct route *r, const struct hk_http_req *req,
         if (!ok)
             return hk_errf(em, HK_EINVAL, "unknown query parameter '%.64s'%s%s", k,
                            *r->query ? "; this endpoint takes: " : "", r->query);
+        /* A value that is not UTF-8 cannot be a JSON string: refused, not dropped (dropped,
+         * ?cursor=%FF answered the first page). */
+        if (req->args[i].value && !hk_utf8_valid(req->args[i].value))
+            return hk_errf(em, HK_EINVAL, "query parameter '%.64s' is not valid UTF-8", k);
     }
     return HK_OK;
 }

@@ -151,6 +151,60 @@ void hk_hex(const uint8_t *p, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
+/* The length of the well-formed UTF-8 sequence at s (1-4), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+    unsigned c = s[0];
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+    if (c >= 0xe0 && c <= 0xef) {
+        /* E0: no overlong forms (second byte A0-BF); ED: no surrogates (80-9F). */
+        unsigned lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+        return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3 : 0;
+    }
+    if (c >= 0xf0 && c <= 0xf4) {
+        /* F0: no overlong forms (90-BF); F4: nothing above U+10FFFF (80-8F). */
+        unsigned lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+        return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80 ? 4 : 0;
+    }
+    return 0;
+}
+
+size_t hk_utf8_fix(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    size_t bad = 0;
+
+    while (*p) {
+        /* A NUL ends the string, and it fails every continuation test above, so a
+         * sequence cut short at the end is never read past. */
+        size_t k = utf8_len(p);
+        if (!k) {
+            *p++ = '?';
+            bad++;
+        } else {
+            p += k;
+        }
+    }
+    return bad;
+}
+
+bool hk_utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p) {
+        size_t k = utf8_len(p);
+        if (!k)
+            return false;
+        p += k;
+    }
+    return true;
+}
+
 static enum hk_log_level log_level = HK_LOG_INFO;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 

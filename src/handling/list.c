@@ -133,7 +133,7 @@ static hk_err cursor_param(struct hk_ctx *ctx, const char *c, struct hk_list_que
                            struct hk_buf *key)
 {
     unsigned char raw[CURSOR_MAX + 1];
-    size_t n = 0, klen, slen;
+    size_t n = 0, klen;
     const char *kind = kind_name(lq->kind), *sort = cursor_sort_name(lq->kind, lq->sort);
     char *p, *id, *val;
     int64_t v;
@@ -166,12 +166,16 @@ static hk_err cursor_param(struct hk_ctx *ctx, const char *c, struct hk_list_que
         return hk_errf(ctx->em, HK_EINVAL, "'cursor' is not a cursor of this list");
     *id++ = 0;
     *val++ = 0;
-    slen = strlen(p);
-    if (strcmp(p, sort))
+    if (strcmp(p, sort)) {
+        /* Name the cursor's sort only when it is one: the rest is the client's bytes. */
+        bool known = false;
+        for (int i = HK_SORT_ID; i <= HK_SORT_TITLE && !known; i++)
+            known = !strcmp(p, cursor_sort_name(lq->kind, (enum hk_list_sort)i));
         return hk_errf(ctx->em, HK_EINVAL,
-                       "this cursor is for sort=%.16s, not sort=%s: use the same sort or "
-                       "start again without a cursor",
-                       slen ? p : "?", sort);
+                       "this cursor is for %s%s, not sort=%s: use the same sort or start "
+                       "again without a cursor",
+                       known ? "sort=" : "another sort", known ? p : "", sort);
+    }
     if (hk_parse_i64(id, &lq->cursor) || lq->cursor < 1)
         return hk_errf(ctx->em, HK_EINVAL, "'cursor' is not a cursor of this list");
     if ((lq->sort == HK_SORT_CREATED || lq->sort == HK_SORT_UPDATED) && hk_parse_i64(val, &v))

@@ -137,6 +137,9 @@ hk_err hk_sensor_new(const struct hk_sensor_opts *o, struct hk_sensor **out, str
     s->o = *o;
     if (s->o.max_sources < 16)
         s->o.max_sources = 16;
+    /* Entry indices below 2^31: bit 31 of sample_owner marks the IPv6 table. */
+    if (s->o.max_sources > 1u << 31)
+        s->o.max_sources = 1u << 31;
     if (s->o.max_samples < 1)
         s->o.max_samples = 1;
     /* --max-sources bounds all sources: IPv6 sources (rarer, 16 bytes more each) get a
@@ -836,7 +839,9 @@ static inline __attribute__((always_inline)) void one(struct hk_sensor *s, const
         /* A single-port source on its port again (protos, nports_listed and ports[0] compared as
          * one word): its protocol and port are noted already; in the same minute (again) the
          * port's distinct-source sketch and source sample have it too (both ignore repeats). */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if !defined(__BYTE_ORDER__) || !defined(__ORDER_LITTLE_ENDIAN__)
+#error "the byte order is needed (GCC and Clang define __BYTE_ORDER__)"
+#elif __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     want = pbit | 0x100u | (uint32_t)p->dport << 16;
 #else
     want = (uint32_t)pbit << 24 | 0x10000u | p->dport;
@@ -1353,7 +1358,8 @@ void hk_sensor_get_stats(const struct hk_sensor *s, struct hk_sensor_stats *out)
     out->table_bytes = ((uint64_t)s->t4.nb + s->t6.nb) * HK_WAYS * sizeof(struct src_ent) +
                        (uint64_t)s->t6.nb * HK_WAYS * 16;
     out->samples_used = s->o.max_samples - s->nfree;
-    out->sample_bytes = sizeof(struct sample);
+    /* the sample and its two words in sample_seen and sample_owner */
+    out->sample_bytes = sizeof(struct sample) + 2 * sizeof(uint32_t);
 }
 
 const struct hk_trace_pt *hk_sensor_trace(const struct hk_sensor *s, int i, size_t *n,

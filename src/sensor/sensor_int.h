@@ -66,7 +66,8 @@ _Static_assert(offsetof(struct src_ent, ports) == offsetof(struct src_ent, proto
                "protos, nports_listed, ports[0]: one 32-bit word");
 
 struct srctab {
-    struct src_ent *e; /* nb * HK_WAYS entries, 64-byte aligned */
+    struct src_ent *e; /* nb * HK_WAYS entries, page-aligned (mmap): one() finds a bucket's
+                        * first way by the address's low 8 bits */
     uint8_t (*a6)[16]; /* IPv6 table only: the full address of each entry */
     size_t map_len;
     uint32_t nb;     /* buckets now */

@@ -241,6 +241,12 @@ hk_err hk_sqlite_list_build(const struct hk_list_query *lq, struct hk_buf *sql,
                *from = inc ? INC_LIST_FROM : REP_LIST_FROM;
     size_t kv = 0, ki = 0;
 
+    /* A sort this list does not have, or a cursor without its sort value, would otherwise
+     * quietly give the id order or the first page. */
+    if ((lq->sort != HK_SORT_ID && !ss) || (ss && lq->cursor && !lq->cursor_key)) {
+        b.err = HK_EINVAL;
+        goto out;
+    }
     filters(&b, lq);
     if (!b.err && ss && lq->cursor && lq->cursor_key) {
         int64_t v = 0;

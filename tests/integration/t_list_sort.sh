@@ -247,6 +247,19 @@ import base64
 forged = base64.urlsafe_b64encode(b"incidents:severity:5:urgent").decode().rstrip("=")
 refused("incidents", {"sort": "severity", "cursor": forged}, "not a cursor",
         "a cursor with an unknown severity")
+# Text from the client that is not UTF-8 once echoed (a cursor's sort field, a parameter cut
+# at 64 bytes inside a character) crashed the server: the error body could not be JSON.
+bad_sort = base64.urlsafe_b64encode(b"incidents:\xff\xfe:1:x").decode().rstrip("=")
+refused("incidents", {"sort": "title", "cursor": bad_sort}, "this cursor is for another sort",
+        "a cursor whose sort is not UTF-8")
+refused("reports", {"sort": "a" + "\u00e9" * 40}, "unknown sort column 'a",
+        "a sort name cut inside a character")
+refused("incidents", {"sort": "title", "cursor": b"\xff"}, "is not valid UTF-8",
+        "a cursor that is not UTF-8 (it gave the first page)")
+refused("incidents", {"sort": b"\xff"}, "is not valid UTF-8",
+        "a sort that is not UTF-8 (it gave the id order)")
+st, _ = call("GET", "/api/v1/incidents", admin, params={"limit": "1"})
+ok(st == 200, "the server still answers after those (%d)" % st)
 st, p3 = call("GET", "/api/v1/incidents", admin, params={"sort": "severity", "limit": "3",
                                                        "cursor": c_sev})
 ok(st == 200 and [r["id"] for r in p3["items"]] ==

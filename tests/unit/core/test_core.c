@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of src/core: the bounded buffer, time parsing and formatting, strict number
- * parsing, hex, and the error table (HTTP statuses and stable code strings).
+ * parsing, hex, UTF-8 repair, and the error table (HTTP statuses and stable code strings).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,6 +118,42 @@ static void test_hex_sha(void **state)
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+/* Well-formed UTF-8 is kept byte for byte; each byte of anything else becomes '?' (a
+ * sequence cut by the end of the string, overlong forms, surrogates, above U+10FFFF, stray
+ * continuation bytes); valid says the same without changing anything. */
+static void test_utf8(void **state)
+{
+    static const struct {
+        const char *in, *out;
+        size_t bad;
+    } cases[] = {
+        {"plain ascii", "plain ascii", 0},
+        {"caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x94\xa5",
+         "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x94\xa5", 0},
+        {"cut \xc3", "cut ?", 1},
+        {"cut \xe6\x97", "cut ??", 2},
+        {"\xff\xfe", "??", 2},
+        {"\xc0\xaf", "??", 2},                       /* overlong '/' */
+        {"\xe0\x80\xaf", "???", 3},                  /* overlong, three bytes */
+        {"\xed\xa0\x80", "???", 3},                  /* a surrogate */
+        {"\xf4\x90\x80\x80", "????", 4},             /* above U+10FFFF */
+        {"\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf", 0}, /* U+10FFFF itself */
+        {"a\x80"
+         "b",
+         "a?b", 1}, /* a stray continuation byte */
+        {"", "", 0},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char b[32];
+        snprintf(b, sizeof(b), "%s", cases[i].in);
+        assert_int_equal(hk_utf8_valid(b), cases[i].bad == 0);
+        assert_int_equal(hk_utf8_fix(b), cases[i].bad);
+        assert_string_equal(b, cases[i].out);
+        assert_true(hk_utf8_valid(b));
+    }
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -141,6 +178,7 @@ int main(void)
         cmocka_unit_test(test_buf_bounds), cmocka_unit_test(test_buf_detach),
         cmocka_unit_test(test_time),       cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_hex_sha),    cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_utf8),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,14 +23,18 @@ export async function render(ctx) {
     const box = h('div', { id: 'my-reports' });
     const more = h('button', { type: 'button', class: 'btn btn-sm', id: 'my-more' }, t('common.loadMore'));
 
+    /* each load has a number: a load overtaken by a newer one (a header clicked while it was
+       waiting) drops its page, so two orders never mix and the cursor stays the new sort's */
+    let gen = 0;
     async function load() {
         /* staff can list every report: keep their own (by user id) */
+        const my = ++gen;
         let page;
         do {
             const q = { limit: 100, order: sortDir, cursor };
             if (sortKey !== 'id') q.sort = SORTS[sortKey];
             page = await get('/api/v1/reports', q);
-            if (!ctx.alive()) return;
+            if (!ctx.alive() || my !== gen) return;
             const mine = ctx.staff ? page.items.filter((r) => r.reporter_id === ctx.user.id) : page.items;
             items = items.concat(mine);
             cursor = page.next_cursor;
