@@ -95,24 +95,31 @@ static inline void sample_src(struct port_slot *sl, uint32_t h, uint32_t src)
 static inline void heavy_dst(struct port_slot *sl, uint32_t dst)
 {
 #ifdef __SSE2__
+    /* Without branches: on a scan the three outcomes follow the random destinations, so a
+     * branch per packet would be mispredicted often. lane_hi[m] is the lane of the highest
+     * bit of m (the counter a new destination takes), as a mask. */
+    static const int32_t lane_hi[16][4] __attribute__((aligned(16))) = {
+        {0, 0, 0, 0},  {-1, 0, 0, 0}, {0, -1, 0, 0}, {0, -1, 0, 0}, {0, 0, -1, 0}, {0, 0, -1, 0},
+        {0, 0, -1, 0}, {0, 0, -1, 0}, {0, 0, 0, -1}, {0, 0, 0, -1}, {0, 0, 0, -1}, {0, 0, 0, -1},
+        {0, 0, 0, -1}, {0, 0, 0, -1}, {0, 0, 0, -1}, {0, 0, 0, -1},
+    };
     const __m128i c = _mm_loadu_si128((const __m128i *)(const void *)sl->hh_cnt);
     const __m128i z = _mm_cmpeq_epi32(c, _mm_setzero_si128());
     const __m128i d = _mm_loadu_si128((const __m128i *)(const void *)sl->hh_dst);
-    const __m128i eq = _mm_andnot_si128(z, _mm_cmpeq_epi32(d, _mm_set1_epi32((int)dst)));
-    int m = _mm_movemask_ps(_mm_castsi128_ps(eq));
-
-    if (m) {
-        sl->hh_cnt[__builtin_ctz((unsigned)m)]++;
-        return;
-    }
-    m = _mm_movemask_ps(_mm_castsi128_ps(z));
-    if (m) {
-        int i = 31 - __builtin_clz((unsigned)m);
-        sl->hh_dst[i] = dst;
-        sl->hh_cnt[i] = 1;
-        return;
-    }
-    _mm_storeu_si128((__m128i *)(void *)sl->hh_cnt, _mm_sub_epi32(c, _mm_set1_epi32(1)));
+    const __m128i v = _mm_set1_epi32((int)dst);
+    const __m128i eq = _mm_andnot_si128(z, _mm_cmpeq_epi32(d, v));
+    const int mm = _mm_movemask_ps(_mm_castsi128_ps(eq)), mz = _mm_movemask_ps(_mm_castsi128_ps(z));
+    /* No match: the highest free counter takes dst; none free: all go down by one. */
+    const __m128i nomatch = _mm_set1_epi32(-(mm == 0));
+    const __m128i take =
+        _mm_and_si128(nomatch, _mm_load_si128((const __m128i *)(const void *)lane_hi[mz]));
+    const __m128i dec = _mm_set1_epi32(-(mm == 0 && mz == 0));
+    const __m128i one = _mm_set1_epi32(1);
+    __m128i nc = _mm_sub_epi32(c, _mm_or_si128(eq, take)); /* eq, take: -1 in their lane */
+    nc = _mm_sub_epi32(nc, _mm_and_si128(dec, one));
+    _mm_storeu_si128((__m128i *)(void *)sl->hh_cnt, nc);
+    _mm_storeu_si128((__m128i *)(void *)sl->hh_dst,
+                     _mm_or_si128(_mm_and_si128(take, v), _mm_andnot_si128(take, d)));
 #else
     int free_i = -1;
 
