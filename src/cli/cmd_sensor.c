@@ -530,8 +530,15 @@ int cmd_sensor(struct cli *c, const struct cmd *cmd, struct args *a)
         }
         /* glibc ignores the size when setvbuf is given no buffer (it takes st_blksize,
          * 4 KiB): a day's 600 MB of profiles took 150,000 writes. */
-        obuf = out != stdout ? malloc(1u << 20) : NULL;
-        (void)setvbuf(out, obuf, _IOFBF, 1u << 20);
+        if (out != stdout) {
+            obuf = malloc(1u << 20);
+            (void)setvbuf(out, obuf, _IOFBF, 1u << 20);
+        } else {
+            /* stdout is flushed at exit, after obuf would be freed: a static buffer (in
+             * .bss, touched only when used), set before anything is written to stdout. */
+            static char stdout_buf[1u << 20];
+            (void)setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+        }
         r.o.out = out;
     }
     if (hk_sensor_new(&r.o, &s, &em) != HK_OK) {

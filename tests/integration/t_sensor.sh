@@ -99,6 +99,10 @@ w = sorted(o["src"] for o in a if o["alert"] == "worm-source")
 assert w == ["10.3.0.9", "10.4.1.20", "10.5.0.11"], w
 ' "$HK_TMP/demo.jsonl"
 check "the summary names the strategies" grep -q "hybrid" "$HK_TMP/summary.txt"
+# --out - writes the same lines to stdout (through its own 1 MiB buffer) and nothing else.
+"$HK_BIN" sensor "$HK_TMP/demo.pcap" --out - --no-progress >"$HK_TMP/stdout.jsonl" \
+    2>"$HK_TMP/stdout.err"
+check "--out - writes the same JSON lines to stdout" cmp -s "$HK_TMP/stdout.jsonl" "$HK_TMP/demo.jsonl"
 for f in ports scan-pattern cumulative; do
     check "$f.svg written" grep -q "<svg" "$HK_TMP/svg/$f.svg"
 done
