@@ -284,8 +284,33 @@ wannacry_hybrid() {
     cap_stop
 }
 
+# 12-14. nmap as someone else might run it, captured with the targets' answers (the filter
+# takes both directions, as a capture of everything on lo would): three ports over a /24;
+# its 20 most common ports over a /32-host block; one port with host discovery (no -Pn,
+# so the discovery probes come first). The answering targets must not come out as scans.
+nmap_ports() {
+    check_lo 127.12.0.0/24
+    cap_start nmap-ports.pcap 'host 127.0.0.41'
+    nmap -sS -n -Pn -p 22,80,443 -S 127.0.0.41 -e lo 127.12.0.0/24 >"$WORK/nmap-ports.txt"
+    cap_stop
+}
+
+nmap_top() {
+    check_lo 127.13.0.0/27
+    cap_start nmap-top.pcap 'host 127.0.0.42'
+    nmap -sS -n -Pn --top-ports 20 -S 127.0.0.42 -e lo 127.13.0.0/27 >"$WORK/nmap-top.txt"
+    cap_stop
+}
+
+nmap_discovery() {
+    check_lo 127.14.0.0/24
+    cap_start nmap-discovery.pcap 'host 127.0.0.43'
+    nmap -sS -n -p 80 -S 127.0.0.43 -e lo 127.14.0.0/24 >"$WORK/nmap-discovery.txt"
+    cap_stop
+}
+
 ALL="nmap-slow nmap-seq nmap-random masscan zmap hping3-randdest backscatter
-synflood nmap-lan wannacry-local wannacry-hybrid"
+synflood nmap-lan wannacry-local wannacry-hybrid nmap-ports nmap-top nmap-discovery"
 [ "$(id -u)" -eq 0 ] || { echo "make.sh: run as root" >&2; exit 1; }
 # shellcheck disable=SC2086 # ALL is a plain word list
 [ $# -gt 0 ] || set -- $ALL
@@ -303,6 +328,9 @@ for name in "$@"; do
     nmap-lan) nmap_lan ;;
     wannacry-local) wannacry_local ;;
     wannacry-hybrid) wannacry_hybrid ;;
+    nmap-ports) nmap_ports ;;
+    nmap-top) nmap_top ;;
+    nmap-discovery) nmap_discovery ;;
     *)
         echo "make.sh: unknown capture $name" >&2
         exit 2
