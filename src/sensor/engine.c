@@ -429,7 +429,9 @@ static __attribute__((noinline)) void sample_filled(struct hk_sensor *s, struct 
 static const uint64_t checkpoints = (1ull << 4) | (1ull << 8) | (1ull << 16) | (1ull << 32);
 
 /* A destination for the source's sample (a source with more than one destination whose
- * label is not final). Inline: most calls only test the Bloom filter or append. */
+ * label is not final, so the sample, if any, holds fewer than HK_SAMPLE_K: sample_filled
+ * either compacts it or makes the label final). Inline: most calls only test the Bloom
+ * filter or append. */
 static inline __attribute__((always_inline)) void
 sample_add(struct hk_sensor *s, struct srctab *t, struct src_ent *e, uint32_t dst, uint32_t hdst)
 {
@@ -439,10 +441,6 @@ sample_add(struct hk_sensor *s, struct srctab *t, struct src_ent *e, uint32_t ds
     if (!e->sample && !sample_start(s, t, e))
         return;
     sm = &s->samples[e->sample - 1];
-    if (sm->n >= HK_SAMPLE_K) { /* final: count destinations in the sketch */
-        hll_add(sm->h, 8, hdst);
-        return;
-    }
     hb = hdst & 255;
     if ((sm->bloom[hb >> 6] & (1ull << (hb & 63))) && sample_has(sm, dst))
         return;
@@ -939,17 +937,16 @@ locate(const struct hk_sensor *s, const struct hk_pkt *q, uint32_t h, uint32_t h
     hb = bucket_of(h, s->t4.nb);
     b = s->t4.e + (size_t)hb * HK_WAYS;
     if (b[0].key == q->src && b[0].probes) {
-        const int w = 0;
-        if (b[w].sample) {
+        if (b[0].sample) {
             /* The sketch register about to change (for a sample still collecting, a line
              * of its destinations), and but for a final sample the header (count, Bloom
              * filter, times). */
-            const struct sample *sm = &s->samples[b[w].sample - 1];
-            if (!(b[w].flags & F_FINAL))
+            const struct sample *sm = &s->samples[b[0].sample - 1];
+            if (!(b[0].flags & F_FINAL))
                 __builtin_prefetch(sm, 1, 3);
             __builtin_prefetch(&sm->h[hdst >> 24], 1, 3);
         }
-        return &b[w];
+        return &b[0];
     }
     if (b[0].probes != 0) {
         __builtin_prefetch(&b[1], 1, 3);
@@ -1347,7 +1344,8 @@ void hk_sensor_finish(struct hk_sensor *s)
                 continue;
             if (e->sample && !(e->flags & F_FINAL))
                 hk_sensor_classify_entry(s, t, e, true);
-            hk_emit_profile(s, t, (uint32_t)i);
+            if (!hk_count_only(s, e))
+                hk_emit_profile(s, t, (uint32_t)i);
         }
     }
 }

@@ -168,38 +168,38 @@ static void app_u(struct line *l, uint64_t v)
     app_n(l, t + k, (size_t)(24 - k));
 }
 
-/* The protocols seen ("tcp+udp"; "other" when none is known). */
-static void app_protos(struct line *l, uint8_t pr)
+/* The names of the bits set in m, joined by sep; none when no bit is set. */
+static void app_bits(struct line *l, unsigned m, const char *const *names, int n, const char *sep,
+                     const char *none)
 {
-    static const char *const names[] = {"tcp", "udp", "icmp", "other"};
     bool any = false;
 
-    for (int i = 0; i < 4; i++) {
-        if (!(pr & (1u << i)))
+    for (int i = 0; i < n; i++) {
+        if (!(m & (1u << i)))
             continue;
         if (any)
-            app(l, "+");
+            app(l, sep);
         app(l, names[i]);
         any = true;
     }
     if (!any)
-        app(l, "other");
+        app(l, none);
+}
+
+/* The protocols seen ("tcp+udp"; "other" when none is known). */
+static void app_protos(struct line *l, uint8_t pr)
+{
+    static const char *const names[] = {"tcp", "udp", "icmp", "other"};
+
+    app_bits(l, pr, names, 4, "+", "other");
 }
 
 /* The TCP flag combinations seen ("S,SA"); nothing when none. */
 static void app_tcpmix(struct line *l, uint8_t m)
 {
     static const char *const names[] = {"S", "SA", "R", "A", "F"};
-    bool any = false;
 
-    for (int i = 0; i < 5; i++) {
-        if (!(m & (1u << i)))
-            continue;
-        if (any)
-            app(l, ",");
-        app(l, names[i]);
-        any = true;
-    }
+    app_bits(l, m, names, 5, ",", "");
 }
 
 /* A non-negative number with prec decimals, or null when negative (unknown). */
@@ -471,13 +471,12 @@ void hk_sensor_json_port_iv(FILE *f, const struct hk_port_iv *iv)
                   (unsigned long long)iv->packets, iv->sources, iv->targets);
 }
 
+/* Counts and writes the profile of a source that hk_count_only did not take (the callers,
+ * eviction and the end of the run, ask it first). */
 void hk_emit_profile(struct hk_sensor *s, struct srctab *t, uint32_t i)
 {
-    const struct src_ent *e = &t->e[i];
     struct hk_profile p;
 
-    if (hk_count_only(s, e))
-        return;
     hk_sensor_profile_of(s, t, i, &p);
     s->st.by_kind[p.kind]++;
     if (p.kind == HK_KIND_SCAN)

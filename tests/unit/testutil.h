@@ -78,20 +78,8 @@ static inline void tenv_free(struct tenv *t)
     free(t);
 }
 
-/* Runs one write operation in its own transaction, like one API call. */
-#define TX(t, expr)                                     \
-    ({                                                  \
-        hk_err tx_err_ = hk_ctx_begin(&(t)->ctx, true); \
-        if (!tx_err_)                                   \
-            tx_err_ = (expr);                           \
-        if (tx_err_)                                    \
-            hk_ctx_rollback(&(t)->ctx);                 \
-        else                                            \
-            tx_err_ = hk_ctx_commit(&(t)->ctx);         \
-        tx_err_;                                        \
-    })
-
-/* The same at a given clock: hk_ctx_begin sets ctx.now, so the time is set after it. */
+/* Runs one write operation in its own transaction at a given clock, like one API call:
+ * hk_ctx_begin sets ctx.now, so the time is set after it. */
 #define TXAT(t, at, expr)                               \
     ({                                                  \
         hk_err tx_err_ = hk_ctx_begin(&(t)->ctx, true); \
@@ -104,5 +92,8 @@ static inline void tenv_free(struct tenv *t)
             tx_err_ = hk_ctx_commit(&(t)->ctx);         \
         tx_err_;                                        \
     })
+
+/* The same at the clock hk_ctx_begin set. */
+#define TX(t, expr) TXAT(t, (t)->ctx.now, expr)
 
 #endif

@@ -79,6 +79,15 @@ static int run_steps(sqlite3 *db, enum hk_query q, int64_t id, int *rows)
     return steps;
 }
 
+/* Runs query q for id: it gives want_rows rows in 1..bound VM steps. */
+static void expect_run(sqlite3 *db, enum hk_query q, int64_t id, int want_rows, int bound)
+{
+    int rows, steps = run_steps(db, q, id, &rows);
+
+    assert_int_equal(rows, want_rows);
+    assert_in_range(steps, 1, bound);
+}
+
 static void import_text(struct tenv *t, const char *text, struct hk_import_stats *st)
 {
     FILE *f = fmemopen((void *)text, strlen(text), "r");
@@ -96,7 +105,6 @@ static void test_team_rule_bounded(void **state)
     json_t *body, *out = NULL;
     int64_t rid, inc, obs;
     sqlite3 *db;
-    int rows, steps;
 
     (void)state;
     /* One incident from one report about a busy scanner. */
@@ -128,20 +136,14 @@ static void test_team_rule_bounded(void **state)
     /* The plans read the partial index of routed reports, not all reports of the incident. */
     assert_true(plan_uses(db, HK_Q_INCIDENT_ROUTE_TEAM, "reports_incident_routed"));
     assert_true(plan_uses(db, HK_Q_ROUTES_OF_INCIDENT, "reports_incident_routed"));
-    steps = run_steps(db, HK_Q_INCIDENT_ROUTE_TEAM, inc, &rows);
-    assert_int_equal(rows, 0);
-    assert_in_range(steps, 1, STEP_BOUND);
-    steps = run_steps(db, HK_Q_ROUTES_OF_INCIDENT, inc, &rows);
-    assert_int_equal(rows, 0);
-    assert_in_range(steps, 1, STEP_BOUND);
+    expect_run(db, HK_Q_INCIDENT_ROUTE_TEAM, inc, 0, STEP_BOUND);
+    expect_run(db, HK_Q_ROUTES_OF_INCIDENT, inc, 0, STEP_BOUND);
 
     /* Looking the scanner up reads its newest 200 reports, not all 1,501 and a sort. */
     obs = scalar(db, "SELECT id FROM observables WHERE value = '45.33.12.7'");
     assert_false(plan_uses(db, HK_Q_OBS_REPORTS, "TEMP B-TREE"));
     assert_false(plan_uses(db, HK_Q_OBS_INCIDENTS, "TEMP B-TREE"));
-    steps = run_steps(db, HK_Q_OBS_REPORTS, obs, &rows);
-    assert_int_equal(rows, 200);
-    assert_in_range(steps, 1, LOOKUP_STEP_BOUND);
+    expect_run(db, HK_Q_OBS_REPORTS, obs, 200, LOOKUP_STEP_BOUND);
     assert_int_equal(TX(t, hk_observable_lookup(&t->ctx, "45.33.12[.]7", &out)), HK_OK);
     assert_int_equal(json_array_size(json_object_get(out, "reports")), 200);
     assert_int_equal(json_integer_value(
@@ -172,19 +174,13 @@ static void test_team_rule_bounded(void **state)
     assert_int_equal(TX(t, hk_incident_get(&t->ctx, inc, true, &out)), HK_OK);
     assert_string_equal(json_string_value(json_object_get(out, "team")), "cert-x");
     json_decref(out);
-    steps = run_steps(db, HK_Q_ROUTES_OF_INCIDENT, inc, &rows);
-    assert_int_equal(rows, 1);
-    assert_in_range(steps, 1, STEP_BOUND);
+    expect_run(db, HK_Q_ROUTES_OF_INCIDENT, inc, 1, STEP_BOUND);
     /* With its team set, the rule has nothing to do. */
-    steps = run_steps(db, HK_Q_INCIDENT_ROUTE_TEAM, inc, &rows);
-    assert_int_equal(rows, 0);
-    assert_in_range(steps, 1, STEP_BOUND);
+    expect_run(db, HK_Q_INCIDENT_ROUTE_TEAM, inc, 0, STEP_BOUND);
     /* Cleared by hand, the team is found again from the routed report. */
     assert_int_equal(sqlite3_exec(db, "UPDATE incidents SET team = ''", NULL, NULL, NULL),
                      SQLITE_OK);
-    steps = run_steps(db, HK_Q_INCIDENT_ROUTE_TEAM, inc, &rows);
-    assert_int_equal(rows, 1);
-    assert_in_range(steps, 1, STEP_BOUND);
+    expect_run(db, HK_Q_INCIDENT_ROUTE_TEAM, inc, 1, STEP_BOUND);
     sqlite3_close(db);
     hk_buf_release(&b);
     tenv_free(t);
